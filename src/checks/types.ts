@@ -1,0 +1,44 @@
+import type { Logger } from "pino";
+import type { CheckConfig, CheckState } from "../config/schema.js";
+
+/** One Nagios performance-data item: 'label'=value[UOM];[warn];[crit];[min];[max] */
+export interface PerfDatum {
+  label: string;
+  value: number;
+  uom: string;
+  warn?: string;
+  crit?: string;
+  min?: number;
+  max?: number;
+}
+
+export interface CheckResult {
+  state: CheckState;
+  /** One line for humans: the plugin's first line, or what the probe saw. */
+  message: string;
+  perfdata: PerfDatum[];
+  /** Wall time the probe took. */
+  durationMs: number;
+  /** Further output lines (command checks), bounded. */
+  longOutput?: string;
+}
+
+/** What one run of one check instance sees. Placeholders are not yet substituted in `check`. */
+export interface CheckContext {
+  check: CheckConfig;
+  /** Set when the check has `for_each`. */
+  target?: string;
+  environment: string;
+  /** Folder of the config file: relative paths in argv resolve against it. */
+  cwd: string;
+  timeoutMs: number;
+  logger?: Logger;
+}
+
+/** A check kind. `run` never throws for a failed probe: a failure is a CRITICAL or UNKNOWN result. */
+export interface Check {
+  kind: CheckKind;
+  run(ctx: CheckContext, signal: AbortSignal): Promise<CheckResult>;
+}
+
+export type CheckKind = "http" | "tcp" | "ping" | "command";

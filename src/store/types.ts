@@ -1,0 +1,130 @@
+import type { CheckState } from "../config/schema.js";
+
+export type EscalationStatus = "running" | "succeeded" | "failed" | "stuck" | "interrupted" | "dry-run";
+export type StepStatus = "running" | "succeeded" | "failed" | "timed-out" | "interrupted" | "skipped";
+export type EngineStateName = "converged" | "quiescing" | "escalating" | "verifying" | "backoff" | "stuck";
+
+export interface CheckTransitionRecord {
+  environment: string;
+  check: string;
+  /** "" for environment-wide checks. */
+  target: string;
+  fromState: CheckState | null;
+  toState: CheckState;
+  /** Whether the check now counts as failing (after failures/successes thresholds). */
+  failing: boolean;
+  message: string;
+  at: number;
+}
+
+export interface CheckStatusRecord {
+  environment: string;
+  check: string;
+  target: string;
+  state: CheckState;
+  failing: boolean;
+  message: string;
+  /** JSON text of PerfDatum[] */
+  perfdata: string;
+  level: string;
+  updatedAt: number;
+}
+
+export interface EscalationRecord {
+  id: string;
+  environment: string;
+  status: EscalationStatus;
+  /** Cycle number on this trigger, 1-based. */
+  attempt: number;
+  dryRun: boolean;
+  /** JSON text: the failing checks that triggered it. */
+  trigger: string;
+  /** JSON text: the plan. */
+  plan: string;
+  startedAt: number;
+  endedAt: number | null;
+  outcome: string | null;
+}
+
+export interface StepRecord {
+  id: number;
+  escalationId: string;
+  level: string;
+  /** "" for environment-scoped steps. */
+  target: string;
+  attempt: number;
+  /** "action" or "fallback" */
+  role: "action" | "fallback";
+  status: StepStatus;
+  startedAt: number;
+  endedAt: number | null;
+  exitCode: number | null;
+  /** Last 64 KiB of output. */
+  output: string;
+}
+
+export interface EngineStateRecord {
+  environment: string;
+  state: EngineStateName;
+  since: number;
+  /** JSON text with state details (window end, stuck reason, next attempt time...). */
+  detail: string;
+  /** pid of the daemon that last wrote, and when: tells `status` whether a daemon is alive. */
+  pid: number | null;
+  heartbeatAt: number | null;
+}
+
+export interface AckRecord {
+  id: number;
+  environment: string;
+  at: number;
+  by: string;
+  note: string;
+  consumedAt: number | null;
+}
+
+export interface NotificationRecord {
+  environment: string;
+  escalationId: string | null;
+  at: number;
+  summary: string;
+  /** JSON text of NotifyOutcome[] */
+  outcomes: string;
+}
+
+/**
+ * Durable history. Every method is async so a PostgreSQL dialect can slot in later.
+ */
+export interface Store {
+  recordCheckTransition(t: CheckTransitionRecord): Promise<void>;
+  upsertCheckStatus(s: CheckStatusRecord): Promise<void>;
+  listCheckStatus(environment: string): Promise<CheckStatusRecord[]>;
+  listCheckTransitions(environment: string, opts?: { limit?: number; check?: string }): Promise<CheckTransitionRecord[]>;
+
+  createEscalation(e: Omit<EscalationRecord, "endedAt" | "outcome">): Promise<void>;
+  finishEscalation(id: string, status: EscalationStatus, outcome: string, endedAt: number): Promise<void>;
+  getEscalation(id: string): Promise<EscalationRecord | undefined>;
+  listEscalations(environment: string, opts?: { limit?: number }): Promise<EscalationRecord[]>;
+
+  startStep(s: Omit<StepRecord, "id" | "endedAt" | "exitCode" | "output" | "status">): Promise<number>;
+  finishStep(id: number, s: { status: StepStatus; endedAt: number; exitCode: number | null; output: string }): Promise<void>;
+  listSteps(escalationId: string): Promise<StepRecord[]>;
+
+  /**
+   * Marks every escalation and step still "running" for this environment as "interrupted"
+   * (called at daemon start after a crash). Returns the escalation ids it marked.
+   */
+  markInterrupted(environment: string, at: number): Promise<string[]>;
+
+  setEngineState(s: EngineStateRecord): Promise<void>;
+  getEngineState(environment: string): Promise<EngineStateRecord | undefined>;
+
+  addAck(environment: string, by: string, note: string, at: number): Promise<number>;
+  /** Returns unconsumed acks and marks them consumed. */
+  consumeAcks(environment: string, at: number): Promise<AckRecord[]>;
+
+  recordNotification(n: NotificationRecord): Promise<void>;
+  listNotifications(environment: string, opts?: { limit?: number }): Promise<NotificationRecord[]>;
+
+  close(): Promise<void>;
+}
