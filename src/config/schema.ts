@@ -4,7 +4,10 @@ import { parseDuration } from "../util/duration.js";
 /** A duration string such as "30s", resolved to milliseconds. */
 export const duration = z
   .string({ error: 'expected a duration string with a unit, e.g. "30s", "5m", "500ms"' })
-  .meta({ description: "Duration: a number with a unit ms, s, m, h or d, e.g. 30s, 5m, 1h30m", pattern: "^(\\d+(\\.\\d+)?(ms|s|m|h|d))+$" })
+  .meta({
+    description: "Duration: a number with a unit ms, s, m, h or d, e.g. 30s, 5m, 1h30m",
+    pattern: "^(\\d+(\\.\\d+)?(ms|s|m|h|d))+$",
+  })
   .transform((text, ctx) => {
     try {
       return parseDuration(text);
@@ -16,7 +19,10 @@ export const duration = z
 
 const name = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "names use letters, digits, '.', '_' and '-', starting with a letter or digit");
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9_.-]*$/,
+    "names use letters, digits, '.', '_' and '-', starting with a letter or digit",
+  );
 
 const argv = z
   .array(z.string(), { error: 'expected an argv array such as ["./ops/deploy.sh", "--fast"]' })
@@ -26,14 +32,34 @@ const envVars = z.record(z.string(), z.string()).meta({ description: "Extra envi
 
 /** How a level or fallback runs: an argv array (`run`), or a shell string when a shell is wanted. */
 const commandFields = {
-  run: argv.optional().meta({ description: "Program and arguments, run without a shell. {{target}}, {{environment}} and {{level}} are substituted per element." }),
-  shell: z.string().min(1).optional().meta({ description: "A /bin/sh script. Placeholders are NOT substituted here; read $ESCALATOR_TARGET instead." }),
+  run: argv
+    .optional()
+    .meta({
+      description:
+        "Program and arguments, run without a shell. {{target}}, {{environment}} and {{level}} are substituted per element.",
+    }),
+  shell: z
+    .string()
+    .min(1)
+    .optional()
+    .meta({
+      description: "A /bin/sh script. Placeholders are NOT substituted here; read $ESCALATOR_TARGET instead.",
+    }),
   webhook: z
-    .strictObject({ url: z.string().url(), headers: z.record(z.string(), z.string()).optional(), timeout: duration.optional() })
+    .strictObject({
+      url: z.string().url(),
+      headers: z.record(z.string(), z.string()).optional(),
+      timeout: duration.optional(),
+    })
     .optional()
     .meta({ description: "POST the step's context as JSON to this URL; any 2xx is success." }),
   env: envVars.optional(),
-  cwd: z.string().optional().meta({ description: "Working directory, relative to the config file. Default: the config file's folder." }),
+  cwd: z
+    .string()
+    .optional()
+    .meta({
+      description: "Working directory, relative to the config file. Default: the config file's folder.",
+    }),
   timeout: duration.optional(),
 };
 
@@ -49,9 +75,19 @@ export const levelSchema = z.strictObject({
   name,
   description: z.string().optional(),
   ...commandFields,
-  for_each: name.optional().meta({ description: "Target group: the level runs once per affected target of this group" }),
-  quiescence: duration.optional().meta({ description: "After this level ran, no further action for this long. Default 0." }),
-  retries: z.number().int().min(0).max(20).default(0).meta({ description: "Re-runs of a failed action, with exponential backoff" }),
+  for_each: name
+    .optional()
+    .meta({ description: "Target group: the level runs once per affected target of this group" }),
+  quiescence: duration
+    .optional()
+    .meta({ description: "After this level ran, no further action for this long. Default 0." }),
+  retries: z
+    .number()
+    .int()
+    .min(0)
+    .max(20)
+    .default(0)
+    .meta({ description: "Re-runs of a failed action, with exponential backoff" }),
   backoff: backoffSchema.optional(),
   fallback: fallbackSchema.optional(),
 });
@@ -59,7 +95,10 @@ export const levelSchema = z.strictObject({
 const httpProbe = z.strictObject({
   url: z.string().min(1),
   method: z.enum(["GET", "HEAD", "POST"]).default("GET"),
-  status: z.union([z.number().int(), z.array(z.number().int()).min(1)]).optional().meta({ description: "Expected status code(s). Default: any 2xx or 3xx" }),
+  status: z
+    .union([z.number().int(), z.array(z.number().int()).min(1)])
+    .optional()
+    .meta({ description: "Expected status code(s). Default: any 2xx or 3xx" }),
   contains: z.string().optional().meta({ description: "Text the body must contain" }),
   headers: z.record(z.string(), z.string()).optional(),
   timeout: duration.optional(),
@@ -67,12 +106,20 @@ const httpProbe = z.strictObject({
 
 const tcpProbe = z.union([
   z.string().min(1).meta({ description: '"host:port", e.g. "{{target}}:8080"' }),
-  z.strictObject({ host: z.string().min(1), port: z.union([z.number().int().min(1).max(65535), z.string()]), timeout: duration.optional() }),
+  z.strictObject({
+    host: z.string().min(1),
+    port: z.union([z.number().int().min(1).max(65535), z.string()]),
+    timeout: duration.optional(),
+  }),
 ]);
 
 const pingProbe = z.union([
   z.string().min(1).meta({ description: "Host to ping" }),
-  z.strictObject({ host: z.string().min(1), count: z.number().int().min(1).max(20).default(1), timeout: duration.optional() }),
+  z.strictObject({
+    host: z.string().min(1),
+    count: z.number().int().min(1).max(20).default(1),
+    timeout: duration.optional(),
+  }),
 ]);
 
 export const CHECK_STATES = ["OK", "WARNING", "CRITICAL", "UNKNOWN"] as const;
@@ -84,13 +131,28 @@ export const checkSchema = z.strictObject({
   for_each: name.optional().meta({ description: "Target group: the check runs once per target" }),
   every: duration.prefault("30s"),
   timeout: duration.prefault("10s"),
-  failures: z.number().int().min(1).default(1).meta({ description: "Failing results in a row before the check counts as failing" }),
-  successes: z.number().int().min(1).default(1).meta({ description: "Passing results in a row before a failing check counts as passing again" }),
-  escalate_on: z.array(z.enum(["WARNING", "UNKNOWN", "CRITICAL"])).default(["CRITICAL"]).meta({ description: "States that require escalation; CRITICAL always does" }),
+  failures: z
+    .number()
+    .int()
+    .min(1)
+    .default(1)
+    .meta({ description: "Failing results in a row before the check counts as failing" }),
+  successes: z
+    .number()
+    .int()
+    .min(1)
+    .default(1)
+    .meta({ description: "Passing results in a row before a failing check counts as passing again" }),
+  escalate_on: z
+    .array(z.enum(["WARNING", "UNKNOWN", "CRITICAL"]))
+    .default(["CRITICAL"])
+    .meta({ description: "States that require escalation; CRITICAL always does" }),
   http: httpProbe.optional(),
   tcp: tcpProbe.optional(),
   ping: pingProbe.optional(),
-  command: argv.optional().meta({ description: "A Nagios-protocol plugin: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN" }),
+  command: argv
+    .optional()
+    .meta({ description: "A Nagios-protocol plugin: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN" }),
   env: envVars.optional(),
 });
 
@@ -105,7 +167,11 @@ export const targetGroupSchema = z.union([z.array(z.string().min(1)), targetComm
 export const notifySchema = z.union([
   z.strictObject({ command: argv, env: envVars.optional(), timeout: duration.optional() }),
   z.strictObject({
-    webhook: z.strictObject({ url: z.string().url(), headers: z.record(z.string(), z.string()).optional(), timeout: duration.optional() }),
+    webhook: z.strictObject({
+      url: z.string().url(),
+      headers: z.record(z.string(), z.string()).optional(),
+      timeout: duration.optional(),
+    }),
   }),
 ]);
 
@@ -114,15 +180,31 @@ export const configSchema = z
     $schema: z.string().optional(),
     environment: name.meta({ description: "The environment this file describes" }),
     quiescence: duration.prefault("30s").meta({ description: "Observation window after the first failure" }),
-    max_attempts: z.number().int().min(1).default(3).meta({ description: "Escalation cycles on one trigger before the engine pages a human and holds" }),
-    cycle_backoff: backoffSchema.optional().meta({ description: "Wait between escalation cycles when verification fails" }),
-    store: z.string().optional().meta({ description: "History database, sqlite:PATH (relative to this file). Default sqlite:.escalator/ENVIRONMENT.db" }),
+    max_attempts: z
+      .number()
+      .int()
+      .min(1)
+      .default(3)
+      .meta({ description: "Escalation cycles on one trigger before the engine pages a human and holds" }),
+    cycle_backoff: backoffSchema
+      .optional()
+      .meta({ description: "Wait between escalation cycles when verification fails" }),
+    store: z
+      .string()
+      .optional()
+      .meta({
+        description:
+          "History database, sqlite:PATH (relative to this file). Default sqlite:.escalator/ENVIRONMENT.db",
+      }),
     targets: z.record(name, targetGroupSchema).default({}),
     levels: z.array(levelSchema).min(1, "declare at least one level"),
     checks: z.array(checkSchema).default([]),
     notify: z.array(notifySchema).default([]),
   })
-  .meta({ title: "escalator.yaml", description: "An Escalator environment: escalation ladder, checks and paging" });
+  .meta({
+    title: "escalator.yaml",
+    description: "An Escalator environment: escalation ladder, checks and paging",
+  });
 
 export type EscalatorConfigInput = z.input<typeof configSchema>;
 export type ParsedConfig = z.output<typeof configSchema>;
