@@ -32,19 +32,13 @@ const envVars = z.record(z.string(), z.string()).meta({ description: "Extra envi
 
 /** How a level or fallback runs: an argv array (`run`), or a shell string when a shell is wanted. */
 const commandFields = {
-  run: argv
-    .optional()
-    .meta({
-      description:
-        "Program and arguments, run without a shell. {{target}}, {{environment}} and {{level}} are substituted per element.",
-    }),
-  shell: z
-    .string()
-    .min(1)
-    .optional()
-    .meta({
-      description: "A /bin/sh script. Placeholders are NOT substituted here; read $ESCALATOR_TARGET instead.",
-    }),
+  run: argv.optional().meta({
+    description:
+      "Program and arguments, run without a shell. {{target}}, {{environment}} and {{level}} are substituted per element.",
+  }),
+  shell: z.string().min(1).optional().meta({
+    description: "A /bin/sh script. Placeholders are NOT substituted here; read $ESCALATOR_TARGET instead.",
+  }),
   webhook: z
     .strictObject({
       url: z.string().url(),
@@ -54,12 +48,9 @@ const commandFields = {
     .optional()
     .meta({ description: "POST the step's context as JSON to this URL; any 2xx is success." }),
   env: envVars.optional(),
-  cwd: z
-    .string()
-    .optional()
-    .meta({
-      description: "Working directory, relative to the config file. Default: the config file's folder.",
-    }),
+  cwd: z.string().optional().meta({
+    description: "Working directory, relative to the config file. Default: the config file's folder.",
+  }),
   timeout: duration.optional(),
 };
 
@@ -189,13 +180,10 @@ export const configSchema = z
     cycle_backoff: backoffSchema
       .optional()
       .meta({ description: "Wait between escalation cycles when verification fails" }),
-    store: z
-      .string()
-      .optional()
-      .meta({
-        description:
-          "History database, sqlite:PATH (relative to this file). Default sqlite:.escalator/ENVIRONMENT.db",
-      }),
+    store: z.string().optional().meta({
+      description:
+        "History database, sqlite:PATH (relative to this file). Default sqlite:.escalator/ENVIRONMENT.db",
+    }),
     targets: z.record(name, targetGroupSchema).default({}),
     levels: z.array(levelSchema).min(1, "declare at least one level"),
     checks: z.array(checkSchema).default([]),
