@@ -62,7 +62,14 @@ describe("planner: table", () => {
     {
       name: "the most drastic level wins over less drastic failures",
       failing: [fail("smoke", "deploy"), fail("node-ping", "node", "web-2"), fail("provider", "account")],
-      expected: ["account", "core-network", "tier", "node:web-1,web-2,web-3", "converge:web-1,web-2,web-3", "deploy"],
+      expected: [
+        "account",
+        "core-network",
+        "tier",
+        "node:web-1,web-2,web-3",
+        "converge:web-1,web-2,web-3",
+        "deploy",
+      ],
     },
     {
       name: "targets follow group order, whatever the failure order",

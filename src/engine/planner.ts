@@ -21,7 +21,8 @@ export function plan(input: PlannerInput): Plan {
   const relevant: { failure: FailingCheck; index: number }[] = [];
   for (const failure of input.failing) {
     const index = indexOf.get(failure.level);
-    if (index === undefined) notes.push(`check ${failure.check} maps to unknown level ${failure.level}; ignored`);
+    if (index === undefined)
+      notes.push(`check ${failure.check} maps to unknown level ${failure.level}; ignored`);
     else relevant.push({ failure, index });
   }
   if (relevant.length === 0) return { levels: [], trigger: [], notes };
@@ -46,7 +47,13 @@ export function plan(input: PlannerInput): Plan {
     const own = failingTargetsByLevel.get(index);
     if (own) for (const target of own) accumulated.add(target);
     if (level.for_each === undefined) {
-      planned.push({ level: level.name, index, scope: "environment", targets: [], because: "environment-wide level" });
+      planned.push({
+        level: level.name,
+        index,
+        scope: "environment",
+        targets: [],
+        because: "environment-wide level",
+      });
       environmentLevelRan ??= level.name;
       continue;
     }
@@ -77,14 +84,18 @@ export function plan(input: PlannerInput): Plan {
       scope: "targets",
       group: level.for_each,
       targets: inGroup,
-      because: inGroup.length > 0 ? "failing targets of this level and the levels above it" : "no failing targets",
+      because:
+        inGroup.length > 0 ? "failing targets of this level and the levels above it" : "no failing targets",
     });
   }
   return { levels: planned, trigger: relevant.map((r) => r.failure), notes };
 }
 
 /** The most drastic ladder index among failing checks, or undefined when none fail. */
-export function mostDrasticIndex(failing: readonly FailingCheck[], levels: readonly LadderLevel[]): number | undefined {
+export function mostDrasticIndex(
+  failing: readonly FailingCheck[],
+  levels: readonly LadderLevel[],
+): number | undefined {
   const indexOf = new Map(levels.map((level, i) => [level.name, i]));
   let best: number | undefined;
   for (const failure of failing) {

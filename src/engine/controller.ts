@@ -1,0 +1,237 @@
+import type { EngineStateName } from "../store/types.js";
+import { errorMessage } from "../util/errors.js";
+import { backoffDelay } from "./backoff.js";
+import type { ControllerDeps } from "./controller-types.js";
+import { executePlan } from "./execute-plan.js";
+import { plan as makePlan } from "./planner.js";
+import type { FailingCheck } from "./types.js";
+import { WakeSignal } from "./wake-signal.js";
+
+/** How often an idle controller re-reads check state even when nothing woke it. */
+const IDLE_POLL_MS = 5_000;
+
+class StopRequested extends Error {}
+
+/**
+ * The state machine of one environment:
+ * converged → quiescing → escalating → verifying → converged, or backoff → a new cycle,
+ * or stuck (a human is paged; held until checks recover or someone acks).
+ */
+export class Controller {
+  private current: EngineStateName = "converged";
+  private readonly wakeSignal = new WakeSignal();
+  private readonly stopper = new AbortController();
+  private readonly stepKiller = new AbortController();
+  private pendingAck: { by: string; note: string } | undefined;
+
+  constructor(private readonly deps: ControllerDeps) {}
+
+  get state(): EngineStateName {
+    return this.current;
+  }
+
+  /** Something changed (a check transition): re-evaluate now rather than at the next poll. */
+  wake(): void {
+    this.wakeSignal.wake();
+  }
+
+  /** A human acknowledged: leave `stuck` and observe afresh. */
+  ack(by: string, note = ""): void {
+    this.pendingAck = { by, note };
+    this.wake();
+  }
+
+  /** Stop taking new steps; a running step may finish. `force` also kills a running step. */
+  stop(options: { force?: boolean } = {}): void {
+    this.stopper.abort(new StopRequested("stop requested"));
+    if (options.force) this.stepKiller.abort(new StopRequested("forced stop"));
+  }
+
+  /** Runs until stopped. */
+  async run(): Promise<void> {
+    try {
+      for (;;) await this.observeUntilFailure();
+    } catch (error) {
+      if (this.stopper.signal.aborted) return;
+      throw error;
+    }
+  }
+
+  private takeAck(): { by: string; note: string } | undefined {
+    const ack = this.pendingAck;
+    this.pendingAck = undefined;
+    return ack;
+  }
+
+  private enter(state: EngineStateName, detail: Record<string, unknown> = {}): void {
+    this.current = state;
+    this.deps.onState(state, detail);
+  }
+
+  private async sleep(ms: number): Promise<void> {
+    await this.deps.clock.sleep(ms, this.stopper.signal);
+  }
+
+  private async waitForChange(ms: number): Promise<void> {
+    await this.wakeSignal.wait(this.deps.clock, ms, this.stopper.signal);
+  }
+
+  private async observeUntilFailure(): Promise<void> {
+    this.enter("converged");
+    while (this.deps.currentFailing().length === 0) {
+      this.pendingAck = undefined;
+      await this.waitForChange(IDLE_POLL_MS);
+    }
+    await this.quiesce();
+  }
+
+  /** Observe through the window; a failure that recovers within it causes nothing. */
+  private async quiesce(): Promise<void> {
+    const until = this.deps.clock.now() + this.deps.quiescenceMs;
+    this.enter("quiescing", { until, failing: this.deps.currentFailing() });
+    this.deps.logger.info({ until: new Date(until).toISOString() }, "failure observed; quiescing");
+    await this.sleep(this.deps.quiescenceMs);
+    const failing = this.deps.currentFailing();
+    if (failing.length === 0) {
+      this.deps.logger.info("failure recovered within the quiescence window; nothing to do");
+      return;
+    }
+    await this.converge(failing);
+  }
+
+  /** Escalation cycles on one trigger, up to max_attempts. */
+  private async converge(initialFailing: FailingCheck[]): Promise<void> {
+    let failing = initialFailing;
+    for (let cycle = 1; ; cycle++) {
+      const result = await this.escalate(failing, cycle);
+      if (result.kind === "converged") return;
+      if (result.kind === "stuck") return this.holdStuck(result.reason, failing);
+      failing = result.failing;
+      if (cycle >= this.deps.maxAttempts) {
+        return this.holdStuck(
+          `checks still failing after ${cycle} escalation cycles (max_attempts)`,
+          failing,
+        );
+      }
+      const delay = backoffDelay(cycle, this.deps.cycleBackoff);
+      this.enter("backoff", { until: this.deps.clock.now() + delay, nextCycle: cycle + 1, failing });
+      await this.sleep(delay);
+      failing = this.deps.currentFailing();
+      if (failing.length === 0) {
+        this.deps.logger.info("checks recovered during backoff");
+        return;
+      }
+    }
+  }
+
+  private async escalate(
+    failing: FailingCheck[],
+    cycle: number,
+  ): Promise<
+    | { kind: "converged" }
+    | { kind: "stuck"; reason: string }
+    | { kind: "still-failing"; failing: FailingCheck[] }
+  > {
+    const { deps } = this;
+    const plan = makePlan({ failing, levels: deps.levels, targets: deps.currentTargets() });
+    const id = deps.newEscalationId();
+    const startedAt = deps.clock.now();
+    await deps.journal.start({ id, attempt: cycle, plan, dryRun: deps.dryRun, startedAt });
+    const summary = plan.levels.map((l) =>
+      l.scope === "targets" ? `${l.level}(${l.targets.join(",")})` : l.level,
+    );
+    deps.logger.warn({ escalationId: id, cycle, plan: summary, notes: plan.notes }, "escalating");
+
+    let replanned = "";
+    if (deps.dryRun) {
+      this.enter("escalating", { escalationId: id, cycle, dryRun: true });
+      await deps.journal.finish(id, "dry-run", `dry run: would run ${summary.join(" → ")}`, deps.clock.now());
+    } else {
+      this.enter("escalating", { escalationId: id, cycle, plan: summary });
+      const outcome = await executePlan(deps, {
+        escalationId: id,
+        plan,
+        cycle,
+        stopSignal: this.stopper.signal,
+        stepSignal: this.stepKiller.signal,
+      });
+      replanned = outcome.replans.length > 0 ? ` (${outcome.replans.join("; ")})` : "";
+      if (outcome.kind === "stopped") {
+        await deps.journal.finish(
+          id,
+          "interrupted",
+          `daemon stopped before the plan finished${replanned}`,
+          deps.clock.now(),
+        );
+        throw new StopRequested("stopped mid-escalation");
+      }
+      if (outcome.kind === "step-failed") {
+        await deps.journal.finish(id, "failed", `${outcome.reason}${replanned}`, deps.clock.now());
+        return { kind: "stuck", reason: outcome.reason };
+      }
+    }
+
+    this.enter("verifying", { escalationId: id, cycle });
+    let still: FailingCheck[];
+    try {
+      still = await deps.verify(this.stopper.signal);
+    } catch (error) {
+      if (this.stopper.signal.aborted) throw error;
+      still = deps.currentFailing();
+      deps.logger.error(
+        { err: errorMessage(error) },
+        "verification failed to run; using the last known check states",
+      );
+    }
+    if (deps.dryRun) return { kind: "still-failing", failing: still.length > 0 ? still : failing };
+    if (still.length === 0) {
+      await deps.journal.finish(
+        id,
+        "succeeded",
+        `checks pass after escalation${replanned}`,
+        deps.clock.now(),
+      );
+      deps.logger.info({ escalationId: id }, "converged");
+      return { kind: "converged" };
+    }
+    const names = still.map((f) => (f.target ? `${f.check}@${f.target}` : f.check)).join(", ");
+    await deps.journal.finish(
+      id,
+      "failed",
+      `checks still failing after escalation: ${names}${replanned}`,
+      deps.clock.now(),
+    );
+    return { kind: "still-failing", failing: still };
+  }
+
+  /** Page a human once, then hold until the checks recover or someone acks. */
+  private async holdStuck(reason: string, failing: FailingCheck[]): Promise<void> {
+    const { deps } = this;
+    this.enter("stuck", { reason, since: deps.clock.now(), failing });
+    deps.logger.error({ reason }, "stuck: paging a human");
+    const prefix = deps.dryRun ? "[dry run] " : "";
+    try {
+      await deps.page({
+        environment: deps.environment,
+        severity: "critical",
+        summary: `${prefix}escalator ${deps.environment} is stuck: ${reason}. Fix it, then run: escalator ack`,
+        details: { reason, failing },
+      });
+    } catch (error) {
+      deps.logger.error({ err: errorMessage(error) }, "paging failed");
+    }
+    this.pendingAck = undefined;
+    for (;;) {
+      await this.waitForChange(IDLE_POLL_MS);
+      const ack = this.takeAck();
+      if (ack) {
+        deps.logger.warn(ack, "acknowledged; observing afresh");
+        return;
+      }
+      if (deps.currentFailing().length === 0) {
+        deps.logger.info("checks recovered while stuck");
+        return;
+      }
+    }
+  }
+}

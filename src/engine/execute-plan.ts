@@ -1,0 +1,107 @@
+import type { LevelConfig } from "../config/schema.js";
+import type { ControllerDeps } from "./controller-types.js";
+import { plan as makePlan, mostDrasticIndex } from "./planner.js";
+import type { FailingCheck, Plan } from "./types.js";
+
+export type PlanOutcome =
+  | { kind: "completed"; replans: string[] }
+  | { kind: "step-failed"; reason: string; replans: string[] }
+  | { kind: "stopped"; replans: string[] };
+
+export function instanceKey(failure: Pick<FailingCheck, "check" | "target">): string {
+  return failure.target === undefined ? failure.check : `${failure.check}@${failure.target}`;
+}
+
+export interface ExecutePlanArgs {
+  escalationId: string;
+  plan: Plan;
+  cycle: number;
+  /** Aborted when the daemon is asked to stop: no new step starts. */
+  stopSignal: AbortSignal;
+  /** Aborted only on a forced stop: a running step is killed. */
+  stepSignal: AbortSignal;
+}
+
+/**
+ * Runs a plan's steps one at a time, each level followed by its quiescence. When a failure
+ * more drastic than the running level appears, it re-plans from that level after the
+ * current step finishes.
+ */
+export async function executePlan(deps: ControllerDeps, args: ExecutePlanArgs): Promise<PlanOutcome> {
+  const levelsByName = new Map(deps.levels.map((level) => [level.name, level]));
+  const handled = new Set(args.plan.trigger.map(instanceKey));
+  const replans: string[] = [];
+  let current = args.plan;
+  let reason = JSON.stringify(current.trigger);
+  let i = 0;
+
+  while (i < current.levels.length) {
+    const planned = current.levels[i] as Plan["levels"][number];
+    const level = levelsByName.get(planned.level) as LevelConfig;
+    const runs: (string | undefined)[] = planned.scope === "environment" ? [undefined] : planned.targets;
+    if (runs.length === 0) deps.logger.info({ level: level.name }, "level skipped: no targets to act on");
+    let replanned = false;
+    for (const target of runs) {
+      if (args.stopSignal.aborted) return { kind: "stopped", replans };
+      deps.onState("escalating", {
+        escalationId: args.escalationId,
+        level: level.name,
+        target,
+        cycle: args.cycle,
+      });
+      const outcome = await deps.runStep(
+        {
+          escalationId: args.escalationId,
+          level,
+          target,
+          cycle: args.cycle,
+          useFallback: args.cycle > 1,
+          reason,
+        },
+        { stop: args.stopSignal, kill: args.stepSignal },
+      );
+      if (args.stopSignal.aborted) return { kind: "stopped", replans };
+      if (!outcome.ok) {
+        const where = target === undefined ? `level ${level.name}` : `level ${level.name} on ${target}`;
+        return { kind: "step-failed", reason: `${where} failed: ${outcome.summary}`, replans };
+      }
+      const failing = deps.currentFailing();
+      const fresh = failing.filter((f) => !handled.has(instanceKey(f)));
+      const drastic = mostDrasticIndex(fresh, deps.levels);
+      if (drastic !== undefined && drastic < planned.index) {
+        for (const f of failing) handled.add(instanceKey(f));
+        current = makePlan({
+          failing,
+          levels: deps.levels,
+          targets: deps.currentTargets(),
+          startAt: drastic,
+        });
+        reason = JSON.stringify(current.trigger);
+        const note = `re-planned from level ${deps.levels[drastic]?.name} after a more drastic failure appeared`;
+        replans.push(note);
+        deps.logger.warn({ escalationId: args.escalationId, plan: current.levels.map((l) => l.level) }, note);
+        replanned = true;
+        break;
+      }
+    }
+    if (replanned) {
+      i = 0;
+      continue;
+    }
+    if (level.quiescence && runs.length > 0) {
+      const until = deps.clock.now() + level.quiescence;
+      deps.onState("escalating", {
+        escalationId: args.escalationId,
+        level: level.name,
+        quiescingUntil: until,
+      });
+      try {
+        await deps.clock.sleep(level.quiescence, args.stopSignal);
+      } catch {
+        return { kind: "stopped", replans };
+      }
+    }
+    i++;
+  }
+  return { kind: "completed", replans };
+}
