@@ -131,7 +131,9 @@ describe("controller on a fake clock", () => {
       configDir: "/srv",
       store: {
         startStep: async (s) => recorded.push({ ...s }),
-        finishStep: async (id, s) => Object.assign(recorded[id - 1] as object, s),
+        finishStep: async (id, s) => {
+          Object.assign(recorded[id - 1] as object, s);
+        },
       },
       runAction: async (ctx: ActionContext): Promise<ActionResult> => {
         actions.push(`${ctx.spec.run?.[0]}#${ctx.attempt}@${h.clock.now()}`);

@@ -34,8 +34,8 @@ export function plan(input: PlannerInput): Plan {
   const failingTargetsByLevel = new Map<number, Set<string>>();
   for (const { failure, index } of relevant) {
     if (failure.target === undefined) continue;
-    let set = failingTargetsByLevel.get(index);
-    if (!set) failingTargetsByLevel.set(index, (set = new Set()));
+    const set = failingTargetsByLevel.get(index) ?? new Set<string>();
+    failingTargetsByLevel.set(index, set);
     set.add(failure.target);
   }
 
