@@ -99,7 +99,10 @@ export interface Store {
   recordCheckTransition(t: CheckTransitionRecord): Promise<void>;
   upsertCheckStatus(s: CheckStatusRecord): Promise<void>;
   listCheckStatus(environment: string): Promise<CheckStatusRecord[]>;
-  listCheckTransitions(environment: string, opts?: { limit?: number; check?: string }): Promise<CheckTransitionRecord[]>;
+  listCheckTransitions(
+    environment: string,
+    opts?: { limit?: number; check?: string },
+  ): Promise<CheckTransitionRecord[]>;
 
   createEscalation(e: Omit<EscalationRecord, "endedAt" | "outcome">): Promise<void>;
   finishEscalation(id: string, status: EscalationStatus, outcome: string, endedAt: number): Promise<void>;
@@ -107,7 +110,11 @@ export interface Store {
   listEscalations(environment: string, opts?: { limit?: number }): Promise<EscalationRecord[]>;
 
   startStep(s: Omit<StepRecord, "id" | "endedAt" | "exitCode" | "output" | "status">): Promise<number>;
-  finishStep(id: number, s: { status: StepStatus; endedAt: number; exitCode: number | null; output: string }): Promise<void>;
+  finishStep(
+    id: number,
+    s: { status: StepStatus; endedAt: number; exitCode: number | null; output: string },
+  ): Promise<void>;
+  /** In the order they ran. */
   listSteps(escalationId: string): Promise<StepRecord[]>;
 
   /**

@@ -1,0 +1,148 @@
+import {
+  type CreateTableBuilder,
+  type Kysely,
+  type Migration,
+  type MigrationProvider,
+  Migrator,
+} from "kysely";
+
+// Migrations use only Kysely's schema builder, so a PostgreSQL dialect can run them unchanged,
+// with one exception handled at the dialect switch: auto-incrementing ids. SQLite needs
+// `integer primary key autoincrement` (`.autoIncrement()`); PostgreSQL has no AUTOINCREMENT
+// keyword and wants `serial` (or `generated always as identity`) instead. When the PostgreSQL
+// dialect lands, `idColumn` below will check `db.getExecutor().adapter instanceof PostgresAdapter`
+// and add `addColumn("id", "serial", (c) => c.primaryKey())` there. Epoch-ms columns are `bigint`,
+// which node-postgres returns as strings: that dialect will also register an int8 parser (to Number).
+
+// biome-ignore lint/suspicious/noExplicitAny: migrations must not depend on today's Database type.
+type AnyDb = Kysely<any>;
+
+function withIdColumn<TB extends string>(table: CreateTableBuilder<TB>): CreateTableBuilder<TB, "id"> {
+  return table.addColumn("id", "integer", (c) => c.primaryKey().autoIncrement());
+}
+
+const initial: Migration = {
+  async up(db: AnyDb) {
+    await withIdColumn(db.schema.createTable("check_transitions").ifNotExists())
+      .addColumn("environment", "text", (c) => c.notNull())
+      .addColumn("check_name", "text", (c) => c.notNull())
+      .addColumn("target", "text", (c) => c.notNull())
+      .addColumn("from_state", "text")
+      .addColumn("to_state", "text", (c) => c.notNull())
+      .addColumn("failing", "integer", (c) => c.notNull())
+      .addColumn("message", "text", (c) => c.notNull())
+      .addColumn("at", "bigint", (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createIndex("check_transitions_environment_at")
+      .ifNotExists()
+      .on("check_transitions")
+      .columns(["environment", "at"])
+      .execute();
+
+    await db.schema
+      .createTable("check_status")
+      .ifNotExists()
+      .addColumn("environment", "text", (c) => c.notNull())
+      .addColumn("check_name", "text", (c) => c.notNull())
+      .addColumn("target", "text", (c) => c.notNull())
+      .addColumn("state", "text", (c) => c.notNull())
+      .addColumn("failing", "integer", (c) => c.notNull())
+      .addColumn("message", "text", (c) => c.notNull())
+      .addColumn("perfdata", "text", (c) => c.notNull())
+      .addColumn("level", "text", (c) => c.notNull())
+      .addColumn("updated_at", "bigint", (c) => c.notNull())
+      .addPrimaryKeyConstraint("check_status_pk", ["environment", "check_name", "target"])
+      .execute();
+
+    await db.schema
+      .createTable("escalations")
+      .ifNotExists()
+      .addColumn("id", "text", (c) => c.primaryKey())
+      .addColumn("environment", "text", (c) => c.notNull())
+      .addColumn("status", "text", (c) => c.notNull())
+      .addColumn("attempt", "integer", (c) => c.notNull())
+      .addColumn("dry_run", "integer", (c) => c.notNull())
+      .addColumn("trigger_checks", "text", (c) => c.notNull())
+      .addColumn("plan", "text", (c) => c.notNull())
+      .addColumn("started_at", "bigint", (c) => c.notNull())
+      .addColumn("ended_at", "bigint")
+      .addColumn("outcome", "text")
+      .execute();
+    await db.schema
+      .createIndex("escalations_environment_started_at")
+      .ifNotExists()
+      .on("escalations")
+      .columns(["environment", "started_at"])
+      .execute();
+
+    await withIdColumn(db.schema.createTable("steps").ifNotExists())
+      .addColumn("escalation_id", "text", (c) => c.notNull().references("escalations.id").onDelete("cascade"))
+      .addColumn("level", "text", (c) => c.notNull())
+      .addColumn("target", "text", (c) => c.notNull())
+      .addColumn("attempt", "integer", (c) => c.notNull())
+      .addColumn("role", "text", (c) => c.notNull())
+      .addColumn("status", "text", (c) => c.notNull())
+      .addColumn("started_at", "bigint", (c) => c.notNull())
+      .addColumn("ended_at", "bigint")
+      .addColumn("exit_code", "integer")
+      .addColumn("output", "text", (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createIndex("steps_escalation_id")
+      .ifNotExists()
+      .on("steps")
+      .column("escalation_id")
+      .execute();
+
+    await db.schema
+      .createTable("engine_state")
+      .ifNotExists()
+      .addColumn("environment", "text", (c) => c.primaryKey())
+      .addColumn("state", "text", (c) => c.notNull())
+      .addColumn("since", "bigint", (c) => c.notNull())
+      .addColumn("detail", "text", (c) => c.notNull())
+      .addColumn("pid", "integer")
+      .addColumn("heartbeat_at", "bigint")
+      .execute();
+
+    await withIdColumn(db.schema.createTable("acks").ifNotExists())
+      .addColumn("environment", "text", (c) => c.notNull())
+      .addColumn("at", "bigint", (c) => c.notNull())
+      .addColumn("acked_by", "text", (c) => c.notNull())
+      .addColumn("note", "text", (c) => c.notNull())
+      .addColumn("consumed_at", "bigint")
+      .execute();
+    await db.schema
+      .createIndex("acks_environment_consumed_at")
+      .ifNotExists()
+      .on("acks")
+      .columns(["environment", "consumed_at"])
+      .execute();
+
+    await withIdColumn(db.schema.createTable("notifications").ifNotExists())
+      .addColumn("environment", "text", (c) => c.notNull())
+      .addColumn("escalation_id", "text")
+      .addColumn("at", "bigint", (c) => c.notNull())
+      .addColumn("summary", "text", (c) => c.notNull())
+      .addColumn("outcomes", "text", (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createIndex("notifications_environment_at")
+      .ifNotExists()
+      .on("notifications")
+      .columns(["environment", "at"])
+      .execute();
+  },
+};
+
+/** The store's migrations, in order of their names. */
+export const migrations: Readonly<Record<string, Migration>> = Object.freeze({ "0001_initial": initial });
+
+const provider: MigrationProvider = { getMigrations: async () => ({ ...migrations }) };
+
+/** Brings the schema up to date; throws the migrator's error if a migration fails. */
+export async function runMigrations(db: AnyDb): Promise<void> {
+  const { error } = await new Migrator({ db, provider }).migrateToLatest();
+  if (error !== undefined) throw error;
+}
