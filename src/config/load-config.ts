@@ -5,6 +5,7 @@ import { ConfigError, type ConfigProblem, EscalatorError } from "../util/errors.
 import { configSchema, type ParsedConfig } from "./schema.js";
 import { validateReferences } from "./validate-references.js";
 import { formatPath, positionOf } from "./yaml-positions.js";
+import { yamlProblems } from "./yaml-problems.js";
 import { zodProblems } from "./zod-problems.js";
 
 /** A validated, frozen config with the paths it was loaded from. */
@@ -32,6 +33,16 @@ function resolveStoreUrl(config: ParsedConfig, dir: string): string {
   return url;
 }
 
+function byPosition(a: ConfigProblem, b: ConfigProblem): number {
+  return a.line - b.line || a.col - b.col || a.message.localeCompare(b.message);
+}
+
+/** Sorted by place, each problem once. */
+function merged(...batches: ConfigProblem[][]): ConfigProblem[] {
+  const unique = new Map(batches.flat().map((p) => [`${p.line}:${p.col}:${p.message}`, p]));
+  return [...unique.values()].sort(byPosition);
+}
+
 /**
  * Parses and validates config text. Every problem is collected and returned, each with
  * file:line:col, rather than thrown one at a time.
@@ -43,29 +54,25 @@ export function parseConfigText(
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
-    const problems = doc.errors.map((error) => {
-      const pos = error.linePos?.[0] ?? { line: 1, col: 1 };
-      return { file, line: pos.line, col: pos.col, message: `YAML: ${error.message.split("\n")[0]}` };
-    });
-    return { config: undefined, problems };
+    return { config: undefined, problems: yamlProblems(doc.errors, text, lines, file) };
   }
-  const input: unknown = doc.toJS() ?? {};
+  if (doc.contents === null) {
+    const message = "the file is empty; an escalator.yaml needs at least environment: NAME and levels: [...]";
+    return { config: undefined, problems: [{ file, line: 1, col: 1, message }] };
+  }
+  const input: unknown = doc.toJS();
   const parsed = configSchema.safeParse(input);
+  // Reference checks also run on the raw input when zod fails, so one run reports everything it can.
+  const references = validateReferences(parsed.success ? parsed.data : input).map((p) => ({
+    file,
+    ...positionOf(doc, lines, p.path),
+    message: `${formatPath(p.path)}: ${p.message}`,
+  }));
   if (!parsed.success) {
-    return {
-      config: undefined,
-      problems: zodProblems(parsed.error.issues, input, { file, doc, lines, schema: configSchema }),
-    };
+    const shape = zodProblems(parsed.error.issues, input, { file, doc, lines, schema: configSchema });
+    return { config: undefined, problems: merged(shape, references) };
   }
-  const references = validateReferences(parsed.data);
-  if (references.length > 0) {
-    const problems = references.map((p) => ({
-      file,
-      ...positionOf(doc, lines, p.path),
-      message: `${formatPath(p.path)}: ${p.message}`,
-    }));
-    return { config: undefined, problems: problems.sort((a, b) => a.line - b.line || a.col - b.col) };
-  }
+  if (references.length > 0) return { config: undefined, problems: merged(references) };
   const dir = dirname(resolve(file));
   const config = deepFreeze({
     ...parsed.data,

@@ -1,11 +1,18 @@
 import { z } from "zod";
 import { parseDuration } from "../util/duration.js";
 
+const DURATION_HELP = "Duration: a number with a unit ms, s, m, h or d, e.g. 30s, 5m, 1h30m";
+
+/** A duration field's own description, keeping the duration help that editors show. */
+function durationDescription(text: string): { description: string } {
+  return { description: `${text}. ${DURATION_HELP}` };
+}
+
 /** A duration string such as "30s", resolved to milliseconds. */
 export const duration = z
   .string({ error: 'expected a duration string with a unit, e.g. "30s", "5m", "500ms"' })
   .meta({
-    description: "Duration: a number with a unit ms, s, m, h or d, e.g. 30s, 5m, 1h30m",
+    description: DURATION_HELP,
     pattern: "^(\\d+(\\.\\d+)?(ms|s|m|h|d))+$",
   })
   .transform((text, ctx) => {
@@ -57,9 +64,9 @@ const commandFields = {
 export const fallbackSchema = z.strictObject({ ...commandFields });
 
 export const backoffSchema = z.strictObject({
-  initial: duration.prefault("1s").meta({ description: "First wait" }),
+  initial: duration.prefault("1s").meta(durationDescription("First wait")),
   factor: z.number().min(1).default(2),
-  max: duration.prefault("1m").meta({ description: "Longest wait" }),
+  max: duration.prefault("1m").meta(durationDescription("Longest wait")),
 });
 
 export const levelSchema = z.strictObject({
@@ -71,7 +78,7 @@ export const levelSchema = z.strictObject({
     .meta({ description: "Target group: the level runs once per affected target of this group" }),
   quiescence: duration
     .optional()
-    .meta({ description: "After this level ran, no further action for this long. Default 0." }),
+    .meta(durationDescription("After this level ran, no further action for this long. Default 0")),
   retries: z
     .number()
     .int()
@@ -83,11 +90,13 @@ export const levelSchema = z.strictObject({
   fallback: fallbackSchema.optional(),
 });
 
+const httpStatus = z.number().int().min(100).max(599);
+
 const httpProbe = z.strictObject({
   url: z.string().min(1),
   method: z.enum(["GET", "HEAD", "POST"]).default("GET"),
   status: z
-    .union([z.number().int(), z.array(z.number().int()).min(1)])
+    .union([httpStatus, z.array(httpStatus).min(1)])
     .optional()
     .meta({ description: "Expected status code(s). Default: any 2xx or 3xx" }),
   contains: z.string().optional().meta({ description: "Text the body must contain" }),
@@ -120,8 +129,8 @@ export const checkSchema = z.strictObject({
   description: z.string().optional(),
   level: name.meta({ description: "The level this check escalates to when it fails" }),
   for_each: name.optional().meta({ description: "Target group: the check runs once per target" }),
-  every: duration.prefault("30s"),
-  timeout: duration.prefault("10s"),
+  every: duration.prefault("30s").meta(durationDescription("How often the check runs")),
+  timeout: duration.prefault("10s").meta(durationDescription("Longest one probe may take")),
   failures: z
     .number()
     .int()
@@ -149,7 +158,7 @@ export const checkSchema = z.strictObject({
 
 const targetCommand = z.strictObject({
   command: argv.meta({ description: "Prints one target per line" }),
-  every: duration.prefault("1m").meta({ description: "How often the list is re-read" }),
+  every: duration.prefault("1m").meta(durationDescription("How often the list is re-read")),
   timeout: duration.prefault("30s"),
 });
 
@@ -170,7 +179,9 @@ export const configSchema = z
   .strictObject({
     $schema: z.string().optional(),
     environment: name.meta({ description: "The environment this file describes" }),
-    quiescence: duration.prefault("30s").meta({ description: "Observation window after the first failure" }),
+    quiescence: duration
+      .prefault("30s")
+      .meta(durationDescription("Observation window after the first failure")),
     max_attempts: z
       .number()
       .int()

@@ -1,29 +1,53 @@
 import { suggestion } from "./did-you-mean.js";
-import type { CheckConfig, FallbackConfig, LevelConfig, ParsedConfig } from "./schema.js";
 
 export interface ReferenceProblem {
   path: (string | number)[];
   message: string;
 }
 
+type Path = (string | number)[];
+type Fields = Record<string, unknown>;
+
 const PROBES = ["http", "tcp", "ping", "command"] as const;
+const RUNNERS = ["run", "shell", "webhook"] as const;
 const TARGET_PLACEHOLDER = /\{\{\s*target\s*\}\}/;
+
+function isRecord(value: unknown): value is Fields {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+function isSet(value: unknown): boolean {
+  return value !== undefined && value !== null;
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === "string" ? value : undefined;
+}
 
 function mentionsTarget(value: unknown): boolean {
   return JSON.stringify(value ?? null).match(TARGET_PLACEHOLDER) !== null;
 }
 
-function exactlyOneRunner(
-  spec: LevelConfig | FallbackConfig,
-  path: (string | number)[],
-  problems: ReferenceProblem[],
-) {
-  const set = (["run", "shell", "webhook"] as const).filter((key) => spec[key] !== undefined);
+/** List items that are mappings, with their index; anything else is zod's to report. */
+function entries(list: unknown): [Fields, number][] {
+  if (!Array.isArray(list)) return [];
+  return list.flatMap((item, i): [Fields, number][] => (isRecord(item) ? [[item, i]] : []));
+}
+
+/** The parts of a level where {{target}} is substituted (a shell script never is; that has its own problem). */
+function substituted(level: Fields): unknown[] {
+  const fallback = isRecord(level.fallback) ? level.fallback : {};
+  return [level.run, level.webhook, level.env, fallback.run, fallback.webhook, fallback.env];
+}
+
+function exactlyOneRunner(spec: Fields, path: Path, problems: ReferenceProblem[]) {
+  const set = RUNNERS.filter((key) => isSet(spec[key]));
   if (set.length === 0)
     problems.push({ path, message: 'needs one of run: [argv...], shell: "script" or webhook: {url}' });
   if (set.length > 1)
     problems.push({ path, message: `has ${set.join(" and ")}; keep exactly one of run, shell or webhook` });
-  if (spec.shell !== undefined && mentionsTarget(spec.shell)) {
+  const shell = text(spec.shell);
+  if (shell !== undefined && mentionsTarget(shell)) {
     problems.push({
       path: [...path, "shell"],
       message:
@@ -32,62 +56,76 @@ function exactlyOneRunner(
   }
 }
 
-/** Cross-references zod cannot see: names that must exist, duplicates, and for_each that makes no sense. */
-export function validateReferences(config: ParsedConfig): ReferenceProblem[] {
+/**
+ * Cross-references zod cannot see: names that must exist, duplicates, and for_each that makes no sense.
+ * Takes the parsed config, or the raw YAML when zod rejected it: parts that do not have the right
+ * shape are skipped (zod reports those), so the rest is still checked.
+ */
+export function validateReferences(config: unknown): ReferenceProblem[] {
   const problems: ReferenceProblem[] = [];
-  const groups = Object.keys(config.targets);
-  const levelsByName = new Map<string, LevelConfig>();
+  if (!isRecord(config)) return problems;
+  const targets = config.targets ?? {};
+  const groups = isRecord(targets) ? Object.keys(targets) : undefined;
+  const levelsByName = new Map<string, Fields>();
 
-  const checkGroup = (group: string | undefined, path: (string | number)[]) => {
-    if (group !== undefined && !(group in config.targets)) {
-      const known =
-        groups.length > 0
-          ? `; declared groups: ${groups.join(", ")}`
-          : "; no target groups are declared under targets:";
-      problems.push({ path, message: `unknown target group "${group}"${suggestion(group, groups)}${known}` });
-    }
+  const checkGroup = (group: unknown, path: Path) => {
+    if (typeof group !== "string" || groups === undefined || groups.includes(group)) return;
+    const known =
+      groups.length > 0
+        ? `; declared groups: ${groups.join(", ")}`
+        : "; no target groups are declared under targets:";
+    problems.push({ path, message: `unknown target group "${group}"${suggestion(group, groups)}${known}` });
   };
 
-  for (const [group, spec] of Object.entries(config.targets)) {
-    if (!Array.isArray(spec)) continue;
-    const seen = new Set<string>();
-    spec.forEach((target, i) => {
-      if (seen.has(target))
-        problems.push({
-          path: ["targets", group, i],
-          message: `duplicate target "${target}" in group ${group}`,
-        });
-      seen.add(target);
-    });
-  }
-
-  config.levels.forEach((level, i) => {
-    const path = ["levels", i];
-    if (levelsByName.has(level.name))
-      problems.push({ path: [...path, "name"], message: `duplicate level name "${level.name}"` });
-    levelsByName.set(level.name, level);
-    exactlyOneRunner(level, path, problems);
-    if (level.fallback) exactlyOneRunner(level.fallback, [...path, "fallback"], problems);
-    checkGroup(level.for_each, [...path, "for_each"]);
-    if (
-      level.for_each === undefined &&
-      mentionsTarget([level.run, level.webhook, level.fallback, level.env])
-    ) {
-      problems.push({
-        path,
-        message: `level "${level.name}" uses {{target}} but has no for_each, so there is no target to substitute; add for_each: GROUP or remove the placeholder`,
+  if (isRecord(targets)) {
+    for (const [group, spec] of Object.entries(targets)) {
+      if (!Array.isArray(spec)) continue;
+      const seen = new Set<unknown>();
+      spec.forEach((target, i) => {
+        if (typeof target === "string" && seen.has(target))
+          problems.push({
+            path: ["targets", group, i],
+            message: `duplicate target "${target}" in group ${group}`,
+          });
+        seen.add(target);
       });
     }
-  });
+  }
 
-  const checkNames = new Set<string>();
+  const levels = entries(config.levels);
+  for (const [level, i] of levels) {
+    const path = ["levels", i];
+    const name = text(level.name);
+    const label = name === undefined ? `levels[${i}]` : `level "${name}"`;
+    if (name !== undefined && levelsByName.has(name))
+      problems.push({ path: [...path, "name"], message: `duplicate level name "${name}"` });
+    if (name !== undefined && !levelsByName.has(name)) levelsByName.set(name, level);
+    exactlyOneRunner(level, path, problems);
+    if (isRecord(level.fallback)) exactlyOneRunner(level.fallback, [...path, "fallback"], problems);
+    checkGroup(level.for_each, [...path, "for_each"]);
+    if (!isSet(level.for_each) && mentionsTarget(substituted(level))) {
+      problems.push({
+        path,
+        message: `${label} uses {{target}} but has no for_each, so there is no target to substitute; add for_each: GROUP or remove the placeholder`,
+      });
+    }
+  }
+
+  // Only say a level is unknown when every level has a name: otherwise the one meant may be the nameless one.
+  const allLevelsNamed =
+    Array.isArray(config.levels) &&
+    config.levels.length > 0 &&
+    config.levels.every((level) => isRecord(level) && typeof level.name === "string");
   const levelNames = [...levelsByName.keys()];
-  config.checks.forEach((check: CheckConfig, i) => {
+  const checkNames = new Set<string>();
+  for (const [check, i] of entries(config.checks)) {
     const path = ["checks", i];
-    if (checkNames.has(check.name))
-      problems.push({ path: [...path, "name"], message: `duplicate check name "${check.name}"` });
-    checkNames.add(check.name);
-    const probes = PROBES.filter((key) => check[key] !== undefined);
+    const name = text(check.name);
+    const label = name === undefined ? `checks[${i}]` : `check "${name}"`;
+    if (name !== undefined && checkNames.has(name))
+      problems.push({ path: [...path, "name"], message: `duplicate check name "${name}"` });
+    if (name !== undefined) checkNames.add(name);
+    const probes = PROBES.filter((key) => isSet(check[key]));
     if (probes.length !== 1) {
       problems.push({
         path,
@@ -98,37 +136,36 @@ export function validateReferences(config: ParsedConfig): ReferenceProblem[] {
       });
     }
     checkGroup(check.for_each, [...path, "for_each"]);
-    const level = levelsByName.get(check.level);
-    if (!level) {
+    const forEach = text(check.for_each);
+    const levelName = text(check.level);
+    const level = levelName === undefined ? undefined : levelsByName.get(levelName);
+    const levelGroup = level === undefined ? undefined : text(level.for_each);
+    if (levelName !== undefined && level === undefined && allLevelsNamed) {
       problems.push({
         path: [...path, "level"],
-        message: `unknown level "${check.level}"${suggestion(check.level, levelNames)}; levels are: ${levelNames.join(", ")}`,
+        message: `unknown level "${levelName}"${suggestion(levelName, levelNames)}; levels are: ${levelNames.join(", ")}`,
       });
-    } else if (level.for_each !== undefined && check.for_each === undefined) {
+    } else if (levelGroup !== undefined && !isSet(check.for_each)) {
       problems.push({
         path: [...path, "for_each"],
-        message: `check "${check.name}" has no for_each but its level "${level.name}" runs per target of group ${level.for_each}: a failure would not say which target to act on. Add for_each: ${level.for_each}, or map the check to an environment-wide level`,
+        message: `${label} has no for_each but its level "${levelName}" runs per target of group ${levelGroup}: a failure would not say which target to act on. Add for_each: ${levelGroup}, or map the check to an environment-wide level`,
       });
-    } else if (
-      level.for_each !== undefined &&
-      check.for_each !== undefined &&
-      check.for_each !== level.for_each
-    ) {
+    } else if (levelGroup !== undefined && forEach !== undefined && forEach !== levelGroup) {
       problems.push({
         path: [...path, "for_each"],
-        message: `check "${check.name}" runs per target of group ${check.for_each} but its level "${level.name}" acts on group ${level.for_each}: a failing ${check.for_each} target names no ${level.for_each} target. Use the same group, or map the check to an environment-wide level`,
+        message: `${label} runs per target of group ${forEach} but its level "${levelName}" acts on group ${levelGroup}: a failing ${forEach} target names no ${levelGroup} target. Use the same group, or map the check to an environment-wide level`,
       });
     }
     if (
-      check.for_each === undefined &&
+      !isSet(check.for_each) &&
       mentionsTarget([check.http, check.tcp, check.ping, check.command, check.env])
     ) {
       problems.push({
         path,
-        message: `check "${check.name}" uses {{target}} but has no for_each, so there is no target to substitute; add for_each: GROUP`,
+        message: `${label} uses {{target}} but has no for_each, so there is no target to substitute; add for_each: GROUP`,
       });
     }
-  });
+  }
 
   return problems;
 }
