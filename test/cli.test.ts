@@ -39,10 +39,15 @@ describe("escalator CLI", () => {
     const ok = await runCli(["-c", passing, "validate"]);
     expect(ok.code).toBe(0);
     expect(ok.stdout).toContain("is valid");
-    const bad = writeConfig("bad.yaml", "environment: cli\nquiesence: 30s\nlevels:\n  - name: a\n    run: [x]\n    timeout: soon\n");
+    const bad = writeConfig(
+      "bad.yaml",
+      "environment: cli\nquiesence: 30s\nlevels:\n  - name: a\n    run: [x]\n    timeout: soon\n",
+    );
     const result = await runCli(["-c", bad, "validate"]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain(`${bad}:2:1 quiesence: unknown key "quiesence" (did you mean "quiescence"?)`);
+    expect(result.stderr).toContain(
+      `${bad}:2:1 quiesence: unknown key "quiesence" (did you mean "quiescence"?)`,
+    );
     expect(result.stderr).toContain(`${bad}:6:14 levels[0].timeout:`);
     expect(result.stderr).toContain("2 problems; nothing was run.");
   });
@@ -58,7 +63,10 @@ describe("escalator CLI", () => {
   it("plan: exit 0 and nothing to do when every check passes; JSON with --json", async () => {
     const result = await runCli(["-c", passing, "--json", "plan"]);
     expect(result.code).toBe(0);
-    const parsed = JSON.parse(result.stdout) as { plan: { levels: unknown[] }; checks: { state: string; perfdata: { label: string }[] }[] };
+    const parsed = JSON.parse(result.stdout) as {
+      plan: { levels: unknown[] };
+      checks: { state: string; perfdata: { label: string }[] }[];
+    };
     expect(parsed.plan.levels).toEqual([]);
     expect(parsed.checks[0]?.state).toBe("OK");
     expect(parsed.checks[0]?.perfdata[0]?.label).toBe("t");
@@ -120,12 +128,17 @@ notify:
     const daemon = startProcess([process.execPath, BIN, "-c", config, "run"]);
     try {
       await eventually(() => existsSync(join(dir.path, "page.txt")), 15_000, "a page");
-      expect(readFileSync(join(dir.path, "page.txt"), "utf8")).toMatch(/stuck is stuck: level deploy failed: attempt 1: exit 3/);
+      expect(readFileSync(join(dir.path, "page.txt"), "utf8")).toMatch(
+        /stuck is stuck: level deploy failed: attempt 1: exit 3/,
+      );
       const status = await runCli(["-c", config, "status"]);
       expect(status.code).toBe(1);
       expect(status.stdout).toMatch(/stuck: STUCK/);
       expect(status.stdout).toContain("escalator ack");
-      const history = JSON.parse((await runCli(["-c", config, "--json", "history"])).stdout) as { id: string; status: string }[];
+      const history = JSON.parse((await runCli(["-c", config, "--json", "history"])).stdout) as {
+        id: string;
+        status: string;
+      }[];
       expect(history[0]?.status).toBe("failed");
       const detail = await runCli(["-c", config, "history", history[0]?.id as string]);
       expect(detail.stdout).toContain("| deploying");

@@ -84,7 +84,9 @@ checks:
     processes.push(second);
     await second.waitFor(/marked interrupted/);
 
-    const crashed = JSON.parse((await runCli(["-c", config, "--json", "history", crashedId])).stdout) as EscalationJson;
+    const crashed = JSON.parse(
+      (await runCli(["-c", config, "--json", "history", crashedId])).stdout,
+    ) as EscalationJson;
     expect(crashed.status).toBe("interrupted");
     expect(crashed.outcome).toMatch(/interrupted/);
     expect(crashed.steps?.map((s) => s.status)).toEqual(["interrupted"]);
@@ -92,7 +94,9 @@ checks:
     // A new escalation runs only after a fresh quiescence window, and succeeds.
     const history = await eventually(
       async () => {
-        const list = JSON.parse((await runCli(["-c", config, "--json", "history"])).stdout) as (EscalationJson & { startedAt: number })[];
+        const list = JSON.parse(
+          (await runCli(["-c", config, "--json", "history"])).stdout,
+        ) as (EscalationJson & { startedAt: number })[];
         return list.length === 2 && list[0]?.status === "succeeded" ? list : undefined;
       },
       20_000,

@@ -28,11 +28,16 @@ describe("the local demo", () => {
   const config = join(dir.path, "escalator.yaml");
   let targets: string[] = [];
   let daemon: StartedProcess;
-  const status = async () => JSON.parse((await runCli(["-c", config, "--json", "status"])).stdout) as StatusJson;
+  const status = async () =>
+    JSON.parse((await runCli(["-c", config, "--json", "status"])).stdout) as StatusJson;
 
   beforeAll(async () => {
     cpSync(DEMO, dir.path, { recursive: true, filter: (src) => !/\.run|\.escalator/.test(src) });
-    targets = [`127.0.0.1:${await freePort()}`, `127.0.0.1:${await freePort()}`, `127.0.0.1:${await freePort()}`];
+    targets = [
+      `127.0.0.1:${await freePort()}`,
+      `127.0.0.1:${await freePort()}`,
+      `127.0.0.1:${await freePort()}`,
+    ];
     const yaml = readFileSync(config, "utf8").replace(/web: \[.*\]/, `web: ${JSON.stringify(targets)}`);
     writeFileSync(config, yaml);
     daemon = startProcess([process.execPath, BIN, "-c", config, "run"]);
@@ -50,8 +55,14 @@ describe("the local demo", () => {
   });
 
   it("builds the environment from nothing: every node, then deploy", async () => {
-    await eventually(async () => (await status()).engine?.state === "converged" && (await status()).checks.length === 6, 30_000, "converged");
-    const history = JSON.parse((await runCli(["-c", config, "--json", "history"])).stdout) as EscalationJson[];
+    await eventually(
+      async () => (await status()).engine?.state === "converged" && (await status()).checks.length === 6,
+      30_000,
+      "converged",
+    );
+    const history = JSON.parse(
+      (await runCli(["-c", config, "--json", "history"])).stdout,
+    ) as EscalationJson[];
     expect(history).toHaveLength(1);
     expect(history[0]?.status).toBe("succeeded");
     const plan = JSON.parse(history[0]?.plan ?? "{}") as { levels: { level: string; targets: string[] }[] };
@@ -62,13 +73,17 @@ describe("the local demo", () => {
   it("heals a killed node within quiescence plus the action's time, replacing only that node", async () => {
     const victim = targets[1] as string;
     const killedAt = Date.now();
-    const said = execFileSync(process.execPath, [join(dir.path, "ops", "break-node.mjs"), victim], { encoding: "utf8" });
+    const said = execFileSync(process.execPath, [join(dir.path, "ops", "break-node.mjs"), victim], {
+      encoding: "utf8",
+    });
     expect(said).toContain(`killed ${victim}`);
 
     // Quiescence 5 s + check every 2 s + a node start (< 5 s) + verification: well inside 25 s.
     const healed = await eventually(
       async () => {
-        const history = JSON.parse((await runCli(["-c", config, "--json", "history"])).stdout) as EscalationJson[];
+        const history = JSON.parse(
+          (await runCli(["-c", config, "--json", "history"])).stdout,
+        ) as EscalationJson[];
         return history.length === 2 && history[0]?.status === "succeeded" ? history[0] : undefined;
       },
       25_000,

@@ -21,9 +21,13 @@ In another terminal:
 Ctrl-C stops the daemon and the demo nodes.
 `);
 
-const daemon = spawn(process.execPath, [bin, "-c", join(demoDir, "escalator.yaml"), "run", ...process.argv.slice(2)], {
-  stdio: "inherit",
-});
+const daemon = spawn(
+  process.execPath,
+  [bin, "-c", join(demoDir, "escalator.yaml"), "run", ...process.argv.slice(2)],
+  {
+    stdio: "inherit",
+  },
+);
 // Ctrl-C reaches the daemon directly (same process group); SIGTERM sent to us alone is passed on.
 process.on("SIGINT", () => {});
 process.on("SIGTERM", () => daemon.kill("SIGTERM"));

@@ -20,7 +20,13 @@ export function registerAck(program: Command): void {
         if (out.json) out.data({ ack: id, environment: config.environment, by, state: state?.state ?? null });
         else {
           out.line(`acknowledged by ${by} (ack #${id}); the daemon will observe afresh.`);
-          if (!wasStuck) out.line(out.color("yellow", `note: ${config.environment} is ${state?.state ?? "unknown"}, not stuck; the ack changes nothing.`));
+          if (!wasStuck)
+            out.line(
+              out.color(
+                "yellow",
+                `note: ${config.environment} is ${state?.state ?? "unknown"}, not stuck; the ack changes nothing.`,
+              ),
+            );
         }
       });
       process.exitCode = EXIT.ok;

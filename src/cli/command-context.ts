@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { type ResolvedConfig, loadConfig } from "../config/load-config.js";
+import { loadConfig, type ResolvedConfig } from "../config/load-config.js";
 import { openStore } from "../store/open-store.js";
 import type { Store } from "../store/types.js";
 import { createOutput, type Output } from "./output.js";

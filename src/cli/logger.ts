@@ -6,5 +6,8 @@ export function createLogger(options: { level?: string; pretty?: boolean } = {})
   const level = options.level ?? process.env.ESCALATOR_LOG_LEVEL ?? "info";
   const usePretty = options.pretty ?? Boolean(process.stdout.isTTY);
   if (!usePretty) return pino({ level, base: { pid: process.pid } });
-  return pino({ level }, pretty({ colorize: true, sync: true, translateTime: "SYS:HH:MM:ss", ignore: "pid,hostname" }));
+  return pino(
+    { level },
+    pretty({ colorize: true, sync: true, translateTime: "SYS:HH:MM:ss", ignore: "pid,hostname" }),
+  );
 }

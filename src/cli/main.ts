@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { ConfigError, EscalatorError, errorMessage } from "../util/errors.js";
-import { EXIT } from "./command-context.js";
 import { registerAck } from "./ack-command.js";
+import { EXIT } from "./command-context.js";
 import { registerHistory } from "./history-command.js";
 import { registerPlan } from "./plan-command.js";
 import { registerRun } from "./run-command.js";
@@ -10,13 +10,17 @@ import { registerStatus } from "./status-command.js";
 import { registerValidate } from "./validate-command.js";
 
 function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
+    version: string;
+  };
   return pkg.version;
 }
 
 export function buildProgram(): Command {
   const program = new Command("escalator")
-    .description("Monitoring-driven operations: failing checks escalate to the most drastic required level of a ladder, then converge.")
+    .description(
+      "Monitoring-driven operations: failing checks escalate to the most drastic required level of a ladder, then converge.",
+    )
     .version(version())
     .option("-c, --config <file>", "the environment's config file", "escalator.yaml")
     .option("--json", "print JSON instead of tables")
@@ -53,11 +57,18 @@ export async function main(argv: readonly string[]): Promise<number> {
     return typeof process.exitCode === "number" ? process.exitCode : EXIT.ok;
   } catch (error) {
     if (error instanceof CommanderError) {
-      if (error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.code === "commander.help") return EXIT.ok;
+      if (
+        error.code === "commander.helpDisplayed" ||
+        error.code === "commander.version" ||
+        error.code === "commander.help"
+      )
+        return EXIT.ok;
       return EXIT.usage;
     }
     if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n${error.problems.length} problem${error.problems.length === 1 ? "" : "s"}; nothing was run.\n`);
+      process.stderr.write(
+        `${error.message}\n${error.problems.length} problem${error.problems.length === 1 ? "" : "s"}; nothing was run.\n`,
+      );
       return EXIT.usage;
     }
     if (error instanceof EscalatorError && (error.code === "CONFIG_NOT_FOUND" || error.code === "USAGE")) {

@@ -11,7 +11,11 @@ export interface Output {
   color(style: Parameters<typeof styleText>[0], text: string): string;
 }
 
-export function createOutput(options: { json: boolean; stdout?: NodeJS.WriteStream; stderr?: NodeJS.WriteStream }): Output {
+export function createOutput(options: {
+  json: boolean;
+  stdout?: NodeJS.WriteStream;
+  stderr?: NodeJS.WriteStream;
+}): Output {
   const stdout = options.stdout ?? process.stdout;
   const stderr = options.stderr ?? process.stderr;
   const tty = Boolean(stdout.isTTY) && !process.env.NO_COLOR;
@@ -22,10 +26,14 @@ export function createOutput(options: { json: boolean; stdout?: NodeJS.WriteStre
     error: (text) => stderr.write(`${text}\n`),
     data: (value) => stdout.write(`${JSON.stringify(value, null, 2)}\n`),
     table(headers, rows) {
-      const widths = headers.map((h, i) => Math.max(visibleLength(h), ...rows.map((r) => visibleLength(r[i] ?? ""))));
+      const widths = headers.map((h, i) =>
+        Math.max(visibleLength(h), ...rows.map((r) => visibleLength(r[i] ?? ""))),
+      );
       const format = (cells: string[]) =>
         cells
-          .map((cell, i) => (i === cells.length - 1 ? cell : cell + " ".repeat((widths[i] ?? 0) - visibleLength(cell))))
+          .map((cell, i) =>
+            i === cells.length - 1 ? cell : cell + " ".repeat((widths[i] ?? 0) - visibleLength(cell)),
+          )
           .join("  ")
           .trimEnd();
       stdout.write(`${tty ? styleText("bold", format(headers)) : format(headers)}\n`);
@@ -63,5 +71,8 @@ export function stateStyle(state: string): Parameters<typeof styleText>[0] {
 
 export function formatTime(ms: number | null | undefined): string {
   if (ms === null || ms === undefined) return "-";
-  return new Date(ms).toISOString().replace("T", " ").replace(/\.\d+Z$/, "Z");
+  return new Date(ms)
+    .toISOString()
+    .replace("T", " ")
+    .replace(/\.\d+Z$/, "Z");
 }

@@ -13,7 +13,9 @@ import { stateStyle } from "./output.js";
 export function registerPlan(program: Command): void {
   program
     .command("plan")
-    .description("run every check once and print the plan the engine would run now, without running any action")
+    .description(
+      "run every check once and print the plan the engine would run now, without running any action",
+    )
     .option("--concurrency <n>", "probes in flight at once", "64")
     .addHelpText(
       "after",
@@ -23,21 +25,50 @@ export function registerPlan(program: Command): void {
       const out = outputFor(command);
       const config = configFor(command);
       const logger = pino({ level: "silent" });
-      const groups = new TargetGroups(config.targets, { cwd: config.dir, environment: config.environment, logger, now: Date.now });
+      const groups = new TargetGroups(config.targets, {
+        cwd: config.dir,
+        environment: config.environment,
+        logger,
+        now: Date.now,
+      });
       await groups.refreshAll();
       const instances = checkInstances(config.checks, groups.current());
-      const results: { key: string; check: string; target?: string; level: string; result: CheckResult; failing: boolean }[] = [];
+      const results: {
+        key: string;
+        check: string;
+        target?: string;
+        level: string;
+        result: CheckResult;
+        failing: boolean;
+      }[] = [];
       const queue = [...instances];
       const progress = !out.json && process.stderr.isTTY;
       const worker = async () => {
         for (let instance = queue.shift(); instance; instance = queue.shift()) {
           const result = await runCheck(
-            { check: instance.check, target: instance.target, environment: config.environment, cwd: config.dir, timeoutMs: instance.check.timeout },
+            {
+              check: instance.check,
+              target: instance.target,
+              environment: config.environment,
+              cwd: config.dir,
+              timeoutMs: instance.check.timeout,
+            },
             AbortSignal.timeout(instance.check.timeout + 5_000),
           );
-          const tracker = new CheckTracker({ failures: 1, successes: 1, escalateOn: instance.check.escalate_on });
+          const tracker = new CheckTracker({
+            failures: 1,
+            successes: 1,
+            escalateOn: instance.check.escalate_on,
+          });
           const failing = tracker.record(result, Date.now()).failing;
-          results.push({ key: instance.key, check: instance.check.name, target: instance.target, level: instance.check.level, result, failing });
+          results.push({
+            key: instance.key,
+            check: instance.check.name,
+            target: instance.target,
+            level: instance.check.level,
+            result,
+            failing,
+          });
           if (progress) process.stderr.write(`\rchecking ${results.length}/${instances.length}`);
         }
       };
@@ -47,26 +78,51 @@ export function registerPlan(program: Command): void {
 
       const failing: FailingCheck[] = results
         .filter((r) => r.failing)
-        .map((r) => ({ check: r.check, target: r.target, level: r.level, state: r.result.state, message: r.result.message }));
+        .map((r) => ({
+          check: r.check,
+          target: r.target,
+          level: r.level,
+          state: r.result.state,
+          message: r.result.message,
+        }));
       const plan = makePlan({ failing, levels: config.levels, targets: groups.current() });
       for (const state of Object.values(groups.states())) {
         if (state.error) plan.notes.push(state.error);
       }
 
       if (out.json) {
-        out.data({ environment: config.environment, checks: results.map(({ result, ...r }) => ({ ...r, ...result })), plan });
+        out.data({
+          environment: config.environment,
+          checks: results.map(({ result, ...r }) => ({ ...r, ...result })),
+          plan,
+        });
       } else {
-        const sorted = [...results].sort((a, b) => Number(b.failing) - Number(a.failing) || a.key.localeCompare(b.key));
+        const sorted = [...results].sort(
+          (a, b) => Number(b.failing) - Number(a.failing) || a.key.localeCompare(b.key),
+        );
         out.table(
           ["CHECK", "TARGET", "STATE", "LEVEL", "MESSAGE"],
-          sorted.map((r) => [r.check, r.target ?? "-", out.color(stateStyle(r.result.state), r.result.state), r.level, r.result.message]),
+          sorted.map((r) => [
+            r.check,
+            r.target ?? "-",
+            out.color(stateStyle(r.result.state), r.result.state),
+            r.level,
+            r.result.message,
+          ]),
         );
         out.line();
-        if (plan.levels.length === 0) out.line(out.color("green", "Nothing to do: no check requires escalation."));
+        if (plan.levels.length === 0)
+          out.line(out.color("green", "Nothing to do: no check requires escalation."));
         else {
-          out.line(out.color("bold", `Plan (${failing.length} failing check instance${failing.length === 1 ? "" : "s"}):`));
+          out.line(
+            out.color(
+              "bold",
+              `Plan (${failing.length} failing check instance${failing.length === 1 ? "" : "s"}):`,
+            ),
+          );
           plan.levels.forEach((l, i) => {
-            const scope = l.scope === "targets" ? ` on ${l.targets.length ? l.targets.join(", ") : "(none)"}` : "";
+            const scope =
+              l.scope === "targets" ? ` on ${l.targets.length ? l.targets.join(", ") : "(none)"}` : "";
             out.line(`  ${i + 1}. ${l.level}${scope}  ${out.color("gray", `— ${l.because}`)}`);
           });
         }

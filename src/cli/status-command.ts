@@ -12,7 +12,10 @@ export function registerStatus(program: Command): void {
     .command("status")
     .description("show the engine state, every check instance and recent escalations, from the history store")
     .option("--all", "list passing checks too (default: failing ones and a count of the rest)")
-    .addHelpText("after", "\nExit codes: 0 ok, 1 the environment is stuck.\n\nExamples:\n  escalator status\n  escalator status --json | jq .engine.state")
+    .addHelpText(
+      "after",
+      "\nExit codes: 0 ok, 1 the environment is stuck.\n\nExamples:\n  escalator status\n  escalator status --json | jq .engine.state",
+    )
     .action(async (options: { all?: boolean }, command: Command) => {
       const out = outputFor(command);
       const config = configFor(command);
@@ -22,12 +25,19 @@ export function registerStatus(program: Command): void {
         const checks = await store.listCheckStatus(config.environment);
         const escalations = await store.listEscalations(config.environment, { limit: 5 });
         const alive =
-          engine?.pid != null && engine.heartbeatAt != null && now - engine.heartbeatAt < HEARTBEAT_STALE_MS && isProcessAlive(engine.pid);
+          engine?.pid != null &&
+          engine.heartbeatAt != null &&
+          now - engine.heartbeatAt < HEARTBEAT_STALE_MS &&
+          isProcessAlive(engine.pid);
         const detail = engine ? (JSON.parse(engine.detail) as Record<string, unknown>) : {};
         if (out.json) {
           out.data({
             environment: config.environment,
-            daemon: { running: alive, pid: alive ? engine?.pid : null, heartbeatAt: engine?.heartbeatAt ?? null },
+            daemon: {
+              running: alive,
+              pid: alive ? engine?.pid : null,
+              heartbeatAt: engine?.heartbeatAt ?? null,
+            },
             engine: engine ? { state: engine.state, since: engine.since, detail } : null,
             checks: checks.map((c) => ({ ...c, perfdata: JSON.parse(c.perfdata) })),
             escalations,
@@ -36,9 +46,13 @@ export function registerStatus(program: Command): void {
           const state = engine?.state ?? "unknown";
           out.line(
             `${out.color("bold", config.environment)}: ${out.color(stateStyle(state), state.toUpperCase())}` +
-              (engine ? ` for ${formatDuration(now - engine.since)} (since ${formatTime(engine.since)})` : " (no daemon has run yet)"),
+              (engine
+                ? ` for ${formatDuration(now - engine.since)} (since ${formatTime(engine.since)})`
+                : " (no daemon has run yet)"),
           );
-          out.line(`daemon: ${alive ? out.color("green", `running, pid ${engine?.pid}`) : out.color("red", "not running")}`);
+          out.line(
+            `daemon: ${alive ? out.color("green", `running, pid ${engine?.pid}`) : out.color("red", "not running")}`,
+          );
           for (const line of describeDetail(state, detail, now)) out.line(`  ${line}`);
           const failing = checks.filter((c) => c.failing || c.state !== "OK");
           const shown = options.all ? checks : failing;
@@ -47,7 +61,14 @@ export function registerStatus(program: Command): void {
           if (shown.length > 0) {
             out.table(
               ["CHECK", "TARGET", "STATE", "FAILING", "SINCE", "MESSAGE"],
-              shown.map((c) => [c.check, c.target || "-", out.color(stateStyle(c.state), c.state), c.failing ? "yes" : "no", formatTime(c.updatedAt), c.message]),
+              shown.map((c) => [
+                c.check,
+                c.target || "-",
+                out.color(stateStyle(c.state), c.state),
+                c.failing ? "yes" : "no",
+                formatTime(c.updatedAt),
+                c.message,
+              ]),
             );
           }
           if (escalations.length > 0) {
@@ -55,7 +76,12 @@ export function registerStatus(program: Command): void {
             out.line("recent escalations:");
             out.table(
               ["ID", "STARTED", "STATUS", "OUTCOME"],
-              escalations.map((e) => [e.id, formatTime(e.startedAt), out.color(stateStyle(e.status), e.status), e.outcome ?? "…"]),
+              escalations.map((e) => [
+                e.id,
+                formatTime(e.startedAt),
+                out.color(stateStyle(e.status), e.status),
+                e.outcome ?? "…",
+              ]),
             );
           }
         }
@@ -66,9 +92,16 @@ export function registerStatus(program: Command): void {
 
 function describeDetail(state: string, detail: Record<string, unknown>, now: number): string[] {
   const lines: string[] = [];
-  if (typeof detail.until === "number") lines.push(`${state} until ${formatTime(detail.until)} (${formatDuration(Math.max(0, detail.until - now))} left)`);
-  if (typeof detail.level === "string") lines.push(`running level ${detail.level}${detail.target ? ` on ${detail.target}` : ""}, cycle ${detail.cycle ?? 1}`);
-  if (typeof detail.quiescingUntil === "number") lines.push(`level quiescence until ${formatTime(detail.quiescingUntil)}`);
+  if (typeof detail.until === "number")
+    lines.push(
+      `${state} until ${formatTime(detail.until)} (${formatDuration(Math.max(0, detail.until - now))} left)`,
+    );
+  if (typeof detail.level === "string")
+    lines.push(
+      `running level ${detail.level}${detail.target ? ` on ${detail.target}` : ""}, cycle ${detail.cycle ?? 1}`,
+    );
+  if (typeof detail.quiescingUntil === "number")
+    lines.push(`level quiescence until ${formatTime(detail.quiescingUntil)}`);
   if (typeof detail.reason === "string") lines.push(`reason: ${detail.reason}`);
   if (state === "stuck") lines.push("a human was paged; fix the cause, then run: escalator ack");
   if (detail.dryRun === true) lines.push("dry run: plans are recorded, no action runs");

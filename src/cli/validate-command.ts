@@ -27,7 +27,9 @@ export function registerValidate(program: Command): void {
       else {
         out.line(`${out.color("green", "✓")} ${config.file} is valid`);
         out.line(`  environment ${config.environment}`);
-        out.line(`  ladder      ${config.levels.map((l) => (l.for_each ? `${l.name}[${l.for_each}]` : l.name)).join(" → ")}`);
+        out.line(
+          `  ladder      ${config.levels.map((l) => (l.for_each ? `${l.name}[${l.for_each}]` : l.name)).join(" → ")}`,
+        );
         out.line(`  checks      ${config.checks.length}`);
         for (const t of targets) out.line(`  targets     ${t.group}: ${t.count ?? "read by command"}`);
         out.line(`  history     ${config.storeUrl}`);

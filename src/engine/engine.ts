@@ -1,9 +1,9 @@
 import type { Logger } from "pino";
 import { notify } from "../actions/notify.js";
 import { runAction } from "../actions/registry.js";
-import type { ResolvedConfig } from "../config/load-config.js";
 import { runCheck } from "../checks/registry.js";
 import { CheckScheduler, checkInstances } from "../checks/scheduler.js";
+import type { ResolvedConfig } from "../config/load-config.js";
 import type { EngineStateName, Store } from "../store/types.js";
 import { type Clock, systemClock } from "../util/clock.js";
 import { errorMessage } from "../util/errors.js";
@@ -60,7 +60,15 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
   const observations = new Observations(environment, {
     onTransition: (transition, status) => {
       const log = transition.failing ? logger.warn.bind(logger) : logger.info.bind(logger);
-      log({ check: transition.check, target: transition.target || undefined, state: transition.toState, failing: transition.failing }, transition.message);
+      log(
+        {
+          check: transition.check,
+          target: transition.target || undefined,
+          state: transition.toState,
+          failing: transition.failing,
+        },
+        transition.message,
+      );
       track(store.recordCheckTransition(transition));
       track(store.upsertCheckStatus(status));
       controller?.wake();
@@ -68,7 +76,17 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
   });
   const scheduler = new CheckScheduler({
     run: (instance, signal) =>
-      runCheck({ check: instance.check, target: instance.target, environment, cwd: config.dir, timeoutMs: instance.check.timeout, logger }, signal),
+      runCheck(
+        {
+          check: instance.check,
+          target: instance.target,
+          environment,
+          cwd: config.dir,
+          timeoutMs: instance.check.timeout,
+          logger,
+        },
+        signal,
+      ),
     onResult: (instance, result) => observations.record(instance, result, clock.now()),
   });
   const targets = new TargetGroups(config.targets, {
@@ -109,7 +127,11 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
         environment,
         state: lastState.state,
         since: lastState.since,
-        detail: JSON.stringify({ ...lastState.detail, dryRun: options.dryRun ?? false, instances: observations.size }),
+        detail: JSON.stringify({
+          ...lastState.detail,
+          dryRun: options.dryRun ?? false,
+          instances: observations.size,
+        }),
         pid: process.pid,
         heartbeatAt: clock.now(),
       }),
@@ -131,7 +153,8 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
     journal: storeJournal(store, environment),
     page: async (notification) => {
       const outcomes = await notify(config.notify, notification, { cwd: config.dir, logger });
-      if (config.notify.length === 0) logger.error({ summary: notification.summary }, "no notify channel is configured; nobody was paged");
+      if (config.notify.length === 0)
+        logger.error({ summary: notification.summary }, "no notify channel is configured; nobody was paged");
       await store.recordNotification({
         environment,
         escalationId: notification.escalationId ?? null,
@@ -161,7 +184,12 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
 
   const done = controller.run();
   logger.info(
-    { environment, levels: config.levels.length, instances: observations.size, dryRun: options.dryRun ?? false },
+    {
+      environment,
+      levels: config.levels.length,
+      instances: observations.size,
+      dryRun: options.dryRun ?? false,
+    },
     "escalator running",
   );
 

@@ -32,7 +32,13 @@ export class TargetGroups {
 
   constructor(
     private readonly groups: Readonly<Record<string, TargetGroupConfig>>,
-    private readonly options: { cwd: string; environment: string; logger: Logger; now: () => number; onChange?: () => void },
+    private readonly options: {
+      cwd: string;
+      environment: string;
+      logger: Logger;
+      now: () => number;
+      onChange?: () => void;
+    },
   ) {
     for (const [name, spec] of Object.entries(groups)) {
       this.state.set(name, { targets: Array.isArray(spec) ? [...spec] : [] });
@@ -76,7 +82,11 @@ export class TargetGroups {
     try {
       const result = await runProcess(
         { argv: spec.command },
-        { cwd: this.options.cwd, env: { ESCALATOR_ENVIRONMENT: this.options.environment, ESCALATOR_GROUP: name }, timeoutMs: spec.timeout },
+        {
+          cwd: this.options.cwd,
+          env: { ESCALATOR_ENVIRONMENT: this.options.environment, ESCALATOR_GROUP: name },
+          timeoutMs: spec.timeout,
+        },
       );
       if (result.exitCode !== 0) {
         const why = result.spawnError ?? (result.timedOut ? "timed out" : `exit ${result.exitCode}`);

@@ -14,9 +14,16 @@ export interface StartedProcess {
 }
 
 /** Starts a long-running process (the daemon) and collects its output. */
-export function startProcess(argv: string[], options: { cwd?: string; env?: Record<string, string> } = {}): StartedProcess {
+export function startProcess(
+  argv: string[],
+  options: { cwd?: string; env?: Record<string, string> } = {},
+): StartedProcess {
   const [program, ...args] = argv;
-  const child = spawn(program as string, args, { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(program as string, args, {
+    cwd: options.cwd,
+    env: { ...process.env, ...options.env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let text = "";
   const listeners = new Set<() => void>();
   const append = (chunk: Buffer) => {
@@ -57,9 +64,15 @@ export function startProcess(argv: string[], options: { cwd?: string; env?: Reco
 }
 
 /** Runs the CLI to completion. */
-export function runCli(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function runCli(
+  args: string[],
+  options: { cwd?: string; env?: Record<string, string> } = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd, env: { ...process.env, NO_COLOR: "1", ...options.env } });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: options.cwd,
+      env: { ...process.env, NO_COLOR: "1", ...options.env },
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (c: Buffer) => {
@@ -73,7 +86,11 @@ export function runCli(args: string[], options: { cwd?: string; env?: Record<str
 }
 
 /** Polls until fn returns a truthy value, or fails after timeoutMs. */
-export async function eventually<T>(fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 20_000, what = "condition"): Promise<T> {
+export async function eventually<T>(
+  fn: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs = 20_000,
+  what = "condition",
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await fn();

@@ -4,7 +4,7 @@ import { createServer } from "node:http";
 import { releaseFile } from "./demo-paths.mjs";
 
 const port = Number(process.argv[2]);
-const server = createServer((request, response) => {
+const server = createServer((_request, response) => {
   let release;
   try {
     release = readFileSync(releaseFile, "utf8").trim();

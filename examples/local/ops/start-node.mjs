@@ -13,10 +13,14 @@ try {
   console.log(`stopped old node pid ${old}`);
 } catch {}
 
-const child = spawn(process.execPath, [fileURLToPath(new URL("./node-server.mjs", import.meta.url)), String(port)], {
-  detached: true,
-  stdio: "ignore",
-});
+const child = spawn(
+  process.execPath,
+  [fileURLToPath(new URL("./node-server.mjs", import.meta.url)), String(port)],
+  {
+    detached: true,
+    stdio: "ignore",
+  },
+);
 child.unref();
 writeFileSync(pidFile(port), String(child.pid));
 console.log(`started node ${host}:${port} as pid ${child.pid}`);
