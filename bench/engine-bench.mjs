@@ -27,7 +27,15 @@ function childrenCpuSeconds() {
   return (Number(fields[13]) + Number(fields[14])) / ticks; // cutime + cstime
 }
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const targetAt = (i) => `127.${1 + (i >> 16)}.${(i >> 8) & 255}.${i & 255 || 1}`;
+// Every 127.x.y.z address is loopback on Linux: 10,000 distinct targets, one listener.
+const targetAt = (i) => {
+  const block = Math.floor(i / 254);
+  return `127.${1 + (block >> 8)}.${block & 255}.${1 + (i % 254)}`;
+};
+const children = [];
+process.on("exit", () => {
+  for (const child of children) child.kill("SIGKILL");
+});
 
 // 1. Planner over 10,000 targets, in process.
 const ladder = [
@@ -69,6 +77,7 @@ const listener = spawn(
   ],
   { stdio: ["ignore", "pipe", "inherit"] },
 );
+children.push(listener);
 const port = await new Promise((resolve) =>
   listener.stdout.once("data", (d) => resolve(Number(String(d).trim()))),
 );
@@ -100,6 +109,7 @@ const daemon = spawn(
   [bin, "-c", join(dir, "escalator.yaml"), "run", "--log-level", "info"],
   { stdio: ["ignore", "pipe", "inherit"] },
 );
+children.push(daemon);
 let log = "";
 daemon.stdout.on("data", (d) => {
   log += d;
@@ -156,6 +166,7 @@ const peerListener = spawn(
   ],
   { stdio: ["ignore", "pipe", "inherit"] },
 );
+children.push(peerListener);
 const peerPort = await new Promise((resolve) =>
   peerListener.stdout.once("data", (d) => resolve(Number(String(d).trim()))),
 );
