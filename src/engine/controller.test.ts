@@ -48,6 +48,14 @@ describe("controller on a fake clock", () => {
     h.setFailing([failure("smoke", "deploy"), failure("node-port", "node", "web-3")]);
     await h.clock.advance(20_000);
     expect(h.stepNames()).toEqual(["node:web-3", "converge:web-3", "deploy"]);
+    // ESCALATOR_REASON: the step's own target first, then the rest.
+    expect(JSON.parse(h.steps[0]?.reason ?? "")).toEqual({
+      level: "node",
+      target: "web-3",
+      total: 2,
+      failing: [failure("node-port", "node", "web-3"), failure("smoke", "deploy")],
+      truncated: false,
+    });
     expect(h.states).toEqual(["converged", "quiescing", "escalating", "verifying", "converged"]);
     await h.stop();
   });

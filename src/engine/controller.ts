@@ -3,6 +3,7 @@ import { errorMessage } from "../util/errors.js";
 import { backoffDelay } from "./backoff.js";
 import type { ControllerDeps } from "./controller-types.js";
 import { executePlan } from "./execute-plan.js";
+import { summarizeFailing } from "./failing-summary.js";
 import { plan as makePlan } from "./planner.js";
 import type { FailingCheck } from "./types.js";
 import { WakeSignal } from "./wake-signal.js";
@@ -88,7 +89,7 @@ export class Controller {
   /** Observe through the window; a failure that recovers within it causes nothing. */
   private async quiesce(): Promise<void> {
     const until = this.deps.clock.now() + this.deps.quiescenceMs;
-    this.enter("quiescing", { until, failing: this.deps.currentFailing() });
+    this.enter("quiescing", { until, ...summarizeFailing(this.deps.currentFailing(), { limitBytes: 8192 }) });
     this.deps.logger.info({ until: new Date(until).toISOString() }, "failure observed; quiescing");
     await this.sleep(this.deps.quiescenceMs);
     const failing = this.deps.currentFailing();
@@ -114,7 +115,11 @@ export class Controller {
         );
       }
       const delay = backoffDelay(cycle, this.deps.cycleBackoff);
-      this.enter("backoff", { until: this.deps.clock.now() + delay, nextCycle: cycle + 1, failing });
+      this.enter("backoff", {
+        until: this.deps.clock.now() + delay,
+        nextCycle: cycle + 1,
+        ...summarizeFailing(failing, { limitBytes: 8192 }),
+      });
       await this.sleep(delay);
       failing = this.deps.currentFailing();
       if (failing.length === 0) {
@@ -207,7 +212,11 @@ export class Controller {
   /** Page a human once, then hold until the checks recover or someone acks. */
   private async holdStuck(reason: string, failing: FailingCheck[]): Promise<void> {
     const { deps } = this;
-    this.enter("stuck", { reason, since: deps.clock.now(), failing });
+    this.enter("stuck", {
+      reason,
+      since: deps.clock.now(),
+      ...summarizeFailing(failing, { limitBytes: 8192 }),
+    });
     deps.logger.error({ reason }, "stuck: paging a human");
     const prefix = deps.dryRun ? "[dry run] " : "";
     try {
@@ -215,7 +224,7 @@ export class Controller {
         environment: deps.environment,
         severity: "critical",
         summary: `${prefix}escalator ${deps.environment} is stuck: ${reason}. Fix it, then run: escalator ack`,
-        details: { reason, failing },
+        details: { reason, ...summarizeFailing(failing) },
       });
     } catch (error) {
       deps.logger.error({ err: errorMessage(error) }, "paging failed");

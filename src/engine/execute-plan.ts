@@ -1,5 +1,6 @@
 import type { LevelConfig } from "../config/schema.js";
 import type { ControllerDeps } from "./controller-types.js";
+import { summarizeFailing } from "./failing-summary.js";
 import { plan as makePlan, mostDrasticIndex } from "./planner.js";
 import type { FailingCheck, Plan } from "./types.js";
 
@@ -32,7 +33,6 @@ export async function executePlan(deps: ControllerDeps, args: ExecutePlanArgs): 
   const handled = new Set(args.plan.trigger.map(instanceKey));
   const replans: string[] = [];
   let current = args.plan;
-  let reason = JSON.stringify(current.trigger);
   let i = 0;
 
   while (i < current.levels.length) {
@@ -56,7 +56,11 @@ export async function executePlan(deps: ControllerDeps, args: ExecutePlanArgs): 
           target,
           cycle: args.cycle,
           useFallback: args.cycle > 1,
-          reason,
+          reason: JSON.stringify({
+            level: level.name,
+            target,
+            ...summarizeFailing(current.trigger, { target }),
+          }),
         },
         { stop: args.stopSignal, kill: args.stepSignal },
       );
@@ -76,7 +80,6 @@ export async function executePlan(deps: ControllerDeps, args: ExecutePlanArgs): 
           targets: deps.currentTargets(),
           startAt: drastic,
         });
-        reason = JSON.stringify(current.trigger);
         const note = `re-planned from level ${deps.levels[drastic]?.name} after a more drastic failure appeared`;
         replans.push(note);
         deps.logger.warn({ escalationId: args.escalationId, plan: current.levels.map((l) => l.level) }, note);
