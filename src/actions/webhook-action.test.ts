@@ -77,6 +77,12 @@ describe("webhookAction", () => {
     });
   });
 
+  it("substitutes {{target}}, {{environment}} and {{level}} in the URL", async () => {
+    const result = await webhookAction.run(ctx(`${base}/hook/{{environment}}/{{level}}/{{target}}`), never);
+    expect(result.ok).toBe(true);
+    expect(captured.at(-1)?.url).toBe("/hook/staging/restart/node-1");
+  });
+
   it("fails on a non-2xx status, with the status as exitCode and the body as output", async () => {
     const result = await webhookAction.run(ctx(`${base}/fail`), never);
     expect(result).toMatchObject({

@@ -1,9 +1,10 @@
+import { substitute } from "../util/template.js";
 import { postJson } from "./post-json.js";
 import type { Action, ActionContext, ActionResult } from "./types.js";
 
 /**
- * POSTs the step's context as JSON to `spec.webhook.url`; any 2xx is success. The URL is
- * used as written: the target travels in the body, never in the URL.
+ * POSTs the step's context as JSON to `spec.webhook.url`; any 2xx is success.
+ * `{{target}}`, `{{environment}}` and `{{level}}` are substituted in the URL, as in check URLs.
  */
 export const webhookAction: Action = {
   kind: "webhook",
@@ -14,7 +15,8 @@ export const webhookAction: Action = {
       return failed(startedAt, "webhook action without a webhook");
     }
     const timeoutMs = webhook.timeoutMs ?? ctx.spec.timeoutMs;
-    const outcome = await postJson(webhook.url, webhookBody(ctx), {
+    const url = substitute(webhook.url, { target: ctx.target, environment: ctx.environment, level: ctx.level });
+    const outcome = await postJson(url, webhookBody(ctx), {
       timeoutMs,
       signal,
       ...(webhook.headers ? { headers: webhook.headers } : {}),
@@ -30,7 +32,7 @@ export const webhookAction: Action = {
       endedAt: Date.now(),
     };
     if (outcome.error) result.error = outcome.error;
-    else if (!ok) result.error = `HTTP ${outcome.status} from ${webhook.url}`;
+    else if (!ok) result.error = `HTTP ${outcome.status} from ${url}`;
     return result;
   },
 };
