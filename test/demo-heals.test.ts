@@ -54,7 +54,7 @@ describe("the local demo", () => {
     dir.remove();
   });
 
-  it("builds the environment from nothing: every node, then deploy", async () => {
+  it("builds the environment from nothing: every node, then deploy", { timeout: 60_000 }, async () => {
     await eventually(
       async () => (await status()).engine?.state === "converged" && (await status()).checks.length === 6,
       30_000,
