@@ -148,7 +148,10 @@ const escalating = lines.find((l) => l.msg === "escalating");
 const stepStarted = lines.find((l) => l.msg === "step started");
 const windowEnd = quiescing ? Date.parse(quiescing.until) : Number.NaN;
 const processStart = existsSync(stamp) ? Number(readFileSync(stamp, "utf8").split("\n")[0]) : Number.NaN;
-if (Number.isNaN(processStart)) say(`no timestamp from the action: ${existsSync(stamp) ? JSON.stringify(readFileSync(stamp, "utf8").slice(0, 100)) : "file missing"}; last log lines: ${log.split("\n").slice(-3).join(" / ").slice(0, 600)}`);
+if (Number.isNaN(processStart))
+  say(
+    `no timestamp from the action: ${existsSync(stamp) ? JSON.stringify(readFileSync(stamp, "utf8").slice(0, 100)) : "file missing"}; last log lines: ${log.split("\n").slice(-3).join(" / ").slice(0, 600)}`,
+  );
 const planned = escalating?.plan?.[0] ?? "";
 const engineLatency = stepStarted ? stepStarted.time - windowEnd : Number.NaN;
 const processLatency = processStart - windowEnd;
