@@ -107,6 +107,27 @@ checks:
     expect(existsSync(marker)).toBe(false);
   });
 
+  it("refuses a second daemon for the same environment (exit 1), and takes over a stale lock", async () => {
+    const first = startProcess([process.execPath, BIN, "-c", passing, "run"]);
+    try {
+      await first.waitFor(/escalator running/);
+      const second = await runCli(["-c", passing, "run"]);
+      expect(second.code).toBe(1);
+      expect(second.stderr).toMatch(
+        /another escalator daemon \(pid \d+\) is already running environment cli/,
+      );
+    } finally {
+      await first.stop("SIGKILL");
+    }
+    // The killed daemon left its lock behind; a new daemon takes it over.
+    const third = startProcess([process.execPath, BIN, "-c", passing, "run"]);
+    try {
+      await third.waitFor(/escalator running/);
+    } finally {
+      expect(await third.stop()).toBe(0);
+    }
+  });
+
   it("status, history and ack read and write the store", async () => {
     const config = writeConfig(
       "stuck.yaml",

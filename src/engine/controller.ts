@@ -10,6 +10,7 @@ import { WakeSignal } from "./wake-signal.js";
 
 /** How often an idle controller re-reads check state even when nothing woke it. */
 const IDLE_POLL_MS = 5_000;
+const ERROR_RETRY_MS = 5_000;
 
 class StopRequested extends Error {}
 
@@ -50,11 +51,20 @@ export class Controller {
 
   /** Runs until stopped. */
   async run(): Promise<void> {
-    try {
-      for (;;) await this.observeUntilFailure();
-    } catch (error) {
-      if (this.stopper.signal.aborted) return;
-      throw error;
+    for (;;) {
+      try {
+        await this.observeUntilFailure();
+      } catch (error) {
+        if (this.stopper.signal.aborted) return;
+        // A bug or a failing dependency must not leave a daemon that never acts again:
+        // log it, wait a little, and observe afresh.
+        this.deps.logger.error({ err: errorMessage(error) }, "controller error; observing afresh in 5s");
+        try {
+          await this.sleep(ERROR_RETRY_MS);
+        } catch {
+          return;
+        }
+      }
     }
   }
 
@@ -188,7 +198,11 @@ export class Controller {
         "verification failed to run; using the last known check states",
       );
     }
-    if (deps.dryRun) return { kind: "still-failing", failing: still.length > 0 ? still : failing };
+    if (deps.dryRun) {
+      if (still.length === 0)
+        deps.logger.info({ escalationId: id }, "dry run: checks recovered by themselves");
+      return still.length === 0 ? { kind: "converged" } : { kind: "still-failing", failing: still };
+    }
     if (still.length === 0) {
       await deps.journal.finish(
         id,
@@ -217,19 +231,25 @@ export class Controller {
       since: deps.clock.now(),
       ...summarizeFailing(failing, { limitBytes: 8192 }),
     });
-    deps.logger.error({ reason }, "stuck: paging a human");
-    const prefix = deps.dryRun ? "[dry run] " : "";
-    try {
-      await deps.page({
-        environment: deps.environment,
-        severity: "critical",
-        summary: `${prefix}escalator ${deps.environment} is stuck: ${reason}. Fix it, then run: escalator ack`,
-        details: { reason, ...summarizeFailing(failing) },
-      });
-    } catch (error) {
-      deps.logger.error({ err: errorMessage(error) }, "paging failed");
-    }
+    // Only an ack given after this point releases this hold, including one that arrives while paging.
     this.pendingAck = undefined;
+    if (this.stopper.signal.aborted) throw new StopRequested("stopped before paging");
+    const summary = `escalator ${deps.environment} is stuck: ${reason}. Fix it, then run: escalator ack`;
+    if (deps.dryRun) {
+      deps.logger.error({ reason }, `dry run: stuck; would page a human: ${summary}`);
+    } else {
+      deps.logger.error({ reason }, "stuck: paging a human");
+      try {
+        await deps.page({
+          environment: deps.environment,
+          severity: "critical",
+          summary,
+          details: { reason, ...summarizeFailing(failing) },
+        });
+      } catch (error) {
+        deps.logger.error({ err: errorMessage(error) }, "paging failed");
+      }
+    }
     for (;;) {
       await this.waitForChange(IDLE_POLL_MS);
       const ack = this.takeAck();

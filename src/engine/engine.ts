@@ -8,7 +8,8 @@ import type { EngineStateName, Store } from "../store/types.js";
 import { type Clock, systemClock } from "../util/clock.js";
 import { errorMessage } from "../util/errors.js";
 import { Controller } from "./controller.js";
-import { newEscalationId, storeJournal } from "./escalation-journal.js";
+import { acquireDaemonLock, daemonLockPath } from "./daemon-lock.js";
+import { bestEffortJournal, newEscalationId, storeJournal } from "./escalation-journal.js";
 import { Observations } from "./observations.js";
 import { createStepRunner } from "./step-runner.js";
 import { TargetGroups } from "./target-groups.js";
@@ -48,7 +49,11 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
     background.add(guarded);
   };
 
-  const interrupted = await store.markInterrupted(environment, clock.now());
+  const lock = acquireDaemonLock(daemonLockPath(config.storeUrl, config.dir, environment), environment);
+  const interrupted = await store.markInterrupted(environment, clock.now()).catch((error: unknown) => {
+    lock.release();
+    throw error;
+  });
   if (interrupted.length > 0) {
     logger.warn(
       { escalations: interrupted },
@@ -150,7 +155,7 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
     currentTargets: () => targets.current(),
     verify,
     runStep: createStepRunner({ environment, clock, logger, configDir: config.dir, store, runAction }),
-    journal: storeJournal(store, environment),
+    journal: bestEffortJournal(storeJournal(store, environment), logger),
     page: async (notification) => {
       const outcomes = await notify(config.notify, notification, { cwd: config.dir, logger });
       if (config.notify.length === 0)
@@ -183,6 +188,7 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
   persistState();
 
   const done = controller.run();
+  let stopping: Promise<void> | undefined;
   logger.info(
     {
       environment,
@@ -196,22 +202,35 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
   return {
     controller,
     done,
-    async stop(stopOptions = {}) {
+    stop(stopOptions = {}) {
       controller?.stop(stopOptions);
-      await done;
-      clearInterval(heartbeat);
-      clearInterval(ackPoll);
-      scheduler.stop();
-      targets.stop();
-      await Promise.all([...background]);
-      await store.setEngineState({
-        environment,
-        state: lastState.state,
-        since: lastState.since,
-        detail: JSON.stringify({ ...lastState.detail, stopped: true }),
-        pid: null,
-        heartbeatAt: clock.now(),
-      });
+      stopping ??= (async () => {
+        try {
+          await done.catch((error: unknown) =>
+            logger.error({ err: errorMessage(error) }, "controller ended with an error"),
+          );
+        } finally {
+          clearInterval(heartbeat);
+          clearInterval(ackPoll);
+          scheduler.stop();
+          targets.stop();
+          await Promise.all([...background]);
+          await store
+            .setEngineState({
+              environment,
+              state: lastState.state,
+              since: lastState.since,
+              detail: JSON.stringify({ ...lastState.detail, stopped: true }),
+              pid: null,
+              heartbeatAt: clock.now(),
+            })
+            .catch((error: unknown) =>
+              logger.error({ err: errorMessage(error) }, "could not record the stop"),
+            );
+          lock.release();
+        }
+      })();
+      return stopping;
     },
   };
 }

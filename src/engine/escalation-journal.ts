@@ -1,4 +1,6 @@
+import type { Logger } from "pino";
 import type { Store } from "../store/types.js";
+import { errorMessage } from "../util/errors.js";
 import type { EscalationJournal } from "./controller-types.js";
 
 /** Records escalations in the store. */
@@ -26,4 +28,25 @@ export function newEscalationId(environment: string, now: number): string {
     .toString(16)
     .padStart(4, "0");
   return `${environment}-${stamp}-${random}`;
+}
+
+/** History must not stop a repair: a failed write is logged, and the escalation goes on. */
+export function bestEffortJournal(journal: EscalationJournal, logger: Logger): EscalationJournal {
+  return {
+    start: (e) =>
+      journal
+        .start(e)
+        .catch((error: unknown) =>
+          logger.error({ err: errorMessage(error), escalationId: e.id }, "could not record the escalation"),
+        ),
+    finish: (id, status, outcome, endedAt) =>
+      journal
+        .finish(id, status, outcome, endedAt)
+        .catch((error: unknown) =>
+          logger.error(
+            { err: errorMessage(error), escalationId: id },
+            "could not record the escalation's outcome",
+          ),
+        ),
+  };
 }

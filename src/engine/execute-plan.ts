@@ -31,6 +31,13 @@ export interface ExecutePlanArgs {
 export async function executePlan(deps: ControllerDeps, args: ExecutePlanArgs): Promise<PlanOutcome> {
   const levelsByName = new Map(deps.levels.map((level) => [level.name, level]));
   const handled = new Set(args.plan.trigger.map(instanceKey));
+  const planStartedAt = deps.clock.now();
+  // A failure is "new" when an instance that existed before the plan began has started failing
+  // since. Targets that appeared mid-plan (say, VMs this plan is creating) are not new failures.
+  const isNew = (f: FailingCheck) =>
+    !handled.has(instanceKey(f)) &&
+    (f.since === undefined || f.since >= planStartedAt) &&
+    (f.firstSeenAt === undefined || f.firstSeenAt < planStartedAt);
   const replans: string[] = [];
   let current = args.plan;
   let i = 0;
@@ -70,8 +77,7 @@ export async function executePlan(deps: ControllerDeps, args: ExecutePlanArgs): 
         return { kind: "step-failed", reason: `${where} failed: ${outcome.summary}`, replans };
       }
       const failing = deps.currentFailing();
-      const fresh = failing.filter((f) => !handled.has(instanceKey(f)));
-      const drastic = mostDrasticIndex(fresh, deps.levels);
+      const drastic = mostDrasticIndex(failing.filter(isNew), deps.levels);
       if (drastic !== undefined && drastic < planned.index) {
         for (const f of failing) handled.add(instanceKey(f));
         current = makePlan({
@@ -87,11 +93,8 @@ export async function executePlan(deps: ControllerDeps, args: ExecutePlanArgs): 
         break;
       }
     }
-    if (replanned) {
-      i = 0;
-      continue;
-    }
-    if (level.quiescence && runs.length > 0) {
+    const ran = runs.length > 0;
+    if (level.quiescence && ran) {
       const until = deps.clock.now() + level.quiescence;
       deps.onState("escalating", {
         escalationId: args.escalationId,
@@ -103,6 +106,11 @@ export async function executePlan(deps: ControllerDeps, args: ExecutePlanArgs): 
       } catch {
         return { kind: "stopped", replans };
       }
+    }
+    // A level cut short by a re-plan still gets its quiescence: its step did run.
+    if (replanned) {
+      i = 0;
+      continue;
     }
     i++;
   }

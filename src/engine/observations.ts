@@ -12,6 +12,8 @@ export interface ObservationSink {
 interface Observed {
   instance: CheckInstance;
   tracker: CheckTracker;
+  /** Time of the first result; undefined until then. */
+  firstSeenAt?: number;
 }
 
 /**
@@ -27,11 +29,13 @@ export class Observations {
     private readonly sink: ObservationSink,
   ) {}
 
-  /** Keeps trackers of instances that still exist; forgets the rest. */
-  setInstances(instances: readonly CheckInstance[]): void {
+  /** Keeps trackers of instances that still exist; forgets the rest and returns them. */
+  setInstances(instances: readonly CheckInstance[]): CheckInstance[] {
     const wanted = new Set(instances.map((i) => i.key));
-    for (const key of this.observed.keys()) {
+    const removed: CheckInstance[] = [];
+    for (const [key, entry] of this.observed) {
       if (!wanted.has(key)) {
+        removed.push(entry.instance);
         this.observed.delete(key);
         this.failingKeys.delete(key);
       }
@@ -41,11 +45,13 @@ export class Observations {
       if (existing) existing.instance = instance;
       else this.observed.set(instance.key, { instance, tracker: trackerFor(instance) });
     }
+    return removed;
   }
 
   record(instance: CheckInstance, result: CheckResult, at: number): void {
     const entry = this.observed.get(instance.key);
     if (!entry) return;
+    entry.firstSeenAt ??= at;
     const outcome = entry.tracker.record(result, at);
     if (outcome.failing) this.failingKeys.add(instance.key);
     else this.failingKeys.delete(instance.key);
@@ -88,17 +94,20 @@ export class Observations {
         level: entry.instance.check.level,
         state: last?.state ?? "UNKNOWN",
         message: last?.message ?? "",
+        since: entry.tracker.since,
+        firstSeenAt: entry.firstSeenAt,
       });
     }
     return failing;
   }
 
-  /** Failing instances whose latest result already passes: they need more successes in a row. */
+  /** Failing instances whose latest result no longer requires escalation: they need more successes in a row. */
   recovering(): Set<string> {
     const keys = new Set<string>();
     for (const key of this.failingKeys) {
       const entry = this.observed.get(key);
-      if (entry && entry.tracker.lastResult?.state === "OK") keys.add(key);
+      const last = entry?.tracker.lastResult;
+      if (entry && last && !entry.tracker.requiresEscalation(last.state)) keys.add(key);
     }
     return keys;
   }

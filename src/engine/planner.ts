@@ -5,7 +5,10 @@ export interface PlannerInput {
   /** Most drastic first. */
   levels: readonly LadderLevel[];
   targets: Readonly<Record<string, readonly string[]>>;
-  /** Re-plan from at least this drastic a level (used mid-escalation). */
+  /**
+   * Re-plan from exactly this level (used mid-escalation): failures mapped to more drastic
+   * levels were already answered by the running plan and are left out.
+   */
   startAt?: number;
 }
 
@@ -25,14 +28,14 @@ export function plan(input: PlannerInput): Plan {
       notes.push(`check ${failure.check} maps to unknown level ${failure.level}; ignored`);
     else relevant.push({ failure, index });
   }
-  if (relevant.length === 0) return { levels: [], trigger: [], notes };
-
-  let start = Math.min(...relevant.map((r) => r.index));
-  if (input.startAt !== undefined) start = Math.min(start, input.startAt);
+  let start = input.startAt ?? Number.POSITIVE_INFINITY;
+  if (input.startAt === undefined) for (const r of relevant) start = Math.min(start, r.index);
+  const considered = relevant.filter((r) => r.index >= start);
+  if (considered.length === 0 && input.startAt === undefined) return { levels: [], trigger: [], notes };
 
   // Failing targets by the level their check maps to.
   const failingTargetsByLevel = new Map<number, Set<string>>();
-  for (const { failure, index } of relevant) {
+  for (const { failure, index } of considered) {
     if (failure.target === undefined) continue;
     const set = failingTargetsByLevel.get(index) ?? new Set<string>();
     failingTargetsByLevel.set(index, set);
@@ -88,7 +91,7 @@ export function plan(input: PlannerInput): Plan {
         inGroup.length > 0 ? "failing targets of this level and the levels above it" : "no failing targets",
     });
   }
-  return { levels: planned, trigger: relevant.map((r) => r.failure), notes };
+  return { levels: planned, trigger: considered.map((r) => r.failure), notes };
 }
 
 /** The most drastic ladder index among failing checks, or undefined when none fail. */

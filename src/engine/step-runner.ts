@@ -4,6 +4,7 @@ import type { ActionContext, ActionResult, ActionSpec } from "../actions/types.j
 import type { FallbackConfig, LevelConfig } from "../config/schema.js";
 import type { StepStatus, Store } from "../store/types.js";
 import type { Clock } from "../util/clock.js";
+import { errorMessage } from "../util/errors.js";
 import { backoffDelay } from "./backoff.js";
 import type { StepOutcome, StepRequest, StepSignals } from "./controller-types.js";
 
@@ -29,7 +30,8 @@ function specOf(source: LevelConfig | FallbackConfig, level: LevelConfig, config
       headers: source.webhook.headers,
       timeoutMs: source.webhook.timeout,
     },
-    env: source.env,
+    // A fallback keeps the level's environment (tokens, endpoints) and may add to it.
+    env: source === level ? level.env : { ...level.env, ...source.env },
     cwd: resolve(configDir, source.cwd ?? level.cwd ?? "."),
     timeoutMs: source.timeout ?? level.timeout ?? DEFAULT_STEP_TIMEOUT_MS,
   };
@@ -60,14 +62,13 @@ export function createStepRunner(deps: StepRunnerDeps) {
   ): Promise<ActionResult> => {
     const { level, target, escalationId } = request;
     const startedAt = deps.clock.now();
-    const id = await deps.store.startStep({
-      escalationId,
-      level: level.name,
-      target: target ?? "",
-      attempt: n,
-      role,
-      startedAt,
-    });
+    // History is best-effort here: a full disk must not stop a repair.
+    const id = await deps.store
+      .startStep({ escalationId, level: level.name, target: target ?? "", attempt: n, role, startedAt })
+      .catch((error: unknown) => {
+        deps.logger.error({ err: errorMessage(error), escalationId }, "could not record the step's start");
+        return undefined;
+      });
     deps.logger.info({ escalationId, level: level.name, target, attempt: n, role }, "step started");
     const result = await deps.runAction(
       {
@@ -82,12 +83,18 @@ export function createStepRunner(deps: StepRunnerDeps) {
       },
       signal,
     );
-    await deps.store.finishStep(id, {
-      status: statusOf(result),
-      endedAt: deps.clock.now(),
-      exitCode: result.exitCode,
-      output: result.output,
-    });
+    if (id !== undefined) {
+      await deps.store
+        .finishStep(id, {
+          status: statusOf(result),
+          endedAt: deps.clock.now(),
+          exitCode: result.exitCode,
+          output: result.output,
+        })
+        .catch((error: unknown) =>
+          deps.logger.error({ err: errorMessage(error), escalationId }, "could not record the step's end"),
+        );
+    }
     const log = result.ok ? deps.logger.info.bind(deps.logger) : deps.logger.warn.bind(deps.logger);
     log(
       { escalationId, level: level.name, target, attempt: n, role, result: describe(result) },

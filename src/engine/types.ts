@@ -9,6 +9,10 @@ export interface FailingCheck {
   level: string;
   state: CheckState;
   message: string;
+  /** When this instance started counting as failing. */
+  since?: number;
+  /** When this instance was first observed; a target that appeared mid-plan is not a "new failure". */
+  firstSeenAt?: number;
 }
 
 /** The slice of a level the planner needs. */

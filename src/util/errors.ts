@@ -8,6 +8,7 @@ export type EscalatorErrorCode =
   | "PLUGIN_FAILED"
   | "STORE_FAILED"
   | "TARGETS_FAILED"
+  | "DAEMON_RUNNING"
   | "USAGE";
 
 export class EscalatorError extends Error {

@@ -34,6 +34,7 @@ export function controllerHarness(options: {
   let verifyResult: (() => FailingCheck[]) | undefined;
   let counter = 0;
   let realRunStep: ControllerDeps["runStep"] | undefined;
+  let pageHook: (() => Promise<void>) | undefined;
   const deps: ControllerDeps = {
     environment: "shop",
     clock,
@@ -65,6 +66,7 @@ export function controllerHarness(options: {
     },
     page: async (n) => {
       pages.push(n);
+      await pageHook?.();
     },
     onState: (state) => {
       if (states[states.length - 1] !== state) states.push(state);
@@ -89,6 +91,10 @@ export function controllerHarness(options: {
     /** Overrides what verification returns (default: the current failing set). */
     onVerify(fn: () => FailingCheck[]) {
       verifyResult = fn;
+    },
+    /** Makes paging wait on the given promise (e.g. a slow pager). */
+    setPage(fn: () => Promise<void>) {
+      pageHook = fn;
     },
     /** Uses a real step runner instead of the scripted outcome. */
     setRunStep(fn: ControllerDeps["runStep"]) {
