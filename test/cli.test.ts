@@ -57,6 +57,9 @@ describe("escalator CLI", () => {
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/nope\.yaml: no such file; pass the config with -c\/--config/);
     expect((await runCli(["frobnicate"])).code).toBe(2);
+    const bare = await runCli([]);
+    expect(bare.code).toBe(2);
+    expect(bare.stderr).toContain("Usage: escalator");
     expect((await runCli(["-c", passing, "history", "--limit", "zero"])).code).toBe(2);
   });
 

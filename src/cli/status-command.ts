@@ -45,7 +45,7 @@ export function registerStatus(program: Command): void {
         } else {
           const state = engine?.state ?? "unknown";
           out.line(
-            `${out.color("bold", config.environment)}: ${out.color(stateStyle(state), state.toUpperCase())}` +
+            `${out.color("bold", config.environment)}: ${alive || !engine ? "" : "last known state "}${out.color(stateStyle(state), state.toUpperCase())}` +
               (engine
                 ? ` for ${formatDuration(now - engine.since)} (since ${formatTime(engine.since)})`
                 : " (no daemon has run yet)"),
