@@ -66,21 +66,26 @@ say(
   `planner over ${TARGETS} failing targets: median ${plannerMedian.toFixed(2)} ms, max ${plannerMax.toFixed(2)} ms`,
 );
 
-// 2. A listener in its own process, so its CPU is not counted as the daemon's.
-const listener = spawn(
-  process.execPath,
-  [
-    "-e",
-    `
-  const s = require("node:net").createServer((c) => c.destroy());
-  s.listen(0, "0.0.0.0", () => console.log(s.address().port));`,
-  ],
-  { stdio: ["ignore", "pipe", "inherit"] },
-);
-children.push(listener);
-const port = await new Promise((resolve) =>
-  listener.stdout.once("data", (d) => resolve(Number(String(d).trim()))),
-);
+/** A TCP listener in its own process (so its CPU is not counted as the daemon's); resolves to it and its port. */
+async function startListener(host) {
+  const child = spawn(
+    process.execPath,
+    [
+      "-e",
+      `const s = require("node:net").createServer((c) => c.destroy());
+       s.listen(0, ${JSON.stringify(host)}, () => console.log(s.address().port));`,
+    ],
+    { stdio: ["ignore", "pipe", "inherit"] },
+  );
+  children.push(child);
+  const listenerPort = await new Promise((resolve) =>
+    child.stdout.once("data", (d) => resolve(Number(String(d).trim()))),
+  );
+  return { child, port: listenerPort };
+}
+
+// 2. One listener for every loopback address.
+const { child: listener, port } = await startListener("0.0.0.0");
 
 const targets = Array.from({ length: TARGETS }, (_, i) => targetAt(i));
 const stamp = join(dir, "first-action");
@@ -160,20 +165,7 @@ say(
 );
 
 // 4. Peer: check_tcp, one fork per probe, against a fresh listener.
-const peerListener = spawn(
-  process.execPath,
-  [
-    "-e",
-    `
-  const s = require("node:net").createServer((c) => c.destroy());
-  s.listen(0, "127.0.0.1", () => console.log(s.address().port));`,
-  ],
-  { stdio: ["ignore", "pipe", "inherit"] },
-);
-children.push(peerListener);
-const peerPort = await new Promise((resolve) =>
-  peerListener.stdout.once("data", (d) => resolve(Number(String(d).trim()))),
-);
+const { child: peerListener, port: peerPort } = await startListener("127.0.0.1");
 const checkTcp = ["/usr/lib/nagios/plugins/check_tcp", "/usr/lib/monitoring-plugins/check_tcp"].find(
   existsSync,
 );
