@@ -1,6 +1,7 @@
 import { createServer, type Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../test/helpers/free-port.js";
+import { substitute } from "../util/template.js";
 import type { ActionContext } from "./types.js";
 import { webhookAction } from "./webhook-action.js";
 
@@ -44,12 +45,13 @@ afterAll(async () => {
 function ctx(
   url: string,
   extra: { headers?: Record<string, string>; timeoutMs?: number } = {},
+  target = "node-1",
 ): ActionContext {
   return {
     spec: { webhook: { url, ...extra }, cwd: "/", timeoutMs: 10_000 },
     environment: "staging",
     level: "restart",
-    target: "node-1",
+    target,
     attempt: 1,
     escalationId: "esc-7",
     reason: '[{"check":"web","state":"CRITICAL"}]',
@@ -111,5 +113,30 @@ describe("webhookAction", () => {
       timedOut: true,
       error: "timed out after 200ms",
     });
+  });
+
+  it("refuses a target that would redirect the POST, without sending it", async () => {
+    const template = "http://{{target}}.hooks.invalid:9/escalate";
+    const host = new URL(base).host;
+    for (const [target, shown] of [
+      [`${host}#`, '"#"'],
+      [`ops@${host}?`, '"@"'],
+      [`${host} `, "a whitespace character (U+0020)"],
+    ] as const) {
+      if (!target.endsWith(" ")) expect(new URL(substitute(template, { target })).host).toBe(host);
+      const before = captured.length;
+      const result = await webhookAction.run(
+        ctx(template, { headers: { authorization: "Bearer t" } }, target),
+        never,
+      );
+      expect(result).toMatchObject({
+        ok: false,
+        exitCode: null,
+        output: "",
+        timedOut: false,
+        error: `refusing to put target ${JSON.stringify(target)} into a URL: it contains ${shown}, which would change where the request goes`,
+      });
+      expect(captured.length).toBe(before);
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { substitute } from "../util/template.js";
+import { substituteUrl } from "../util/template.js";
 import { postJson } from "./post-json.js";
 import type { Action, ActionContext, ActionResult } from "./types.js";
 
@@ -15,7 +15,13 @@ export const webhookAction: Action = {
       return failed(startedAt, "webhook action without a webhook");
     }
     const timeoutMs = webhook.timeoutMs ?? ctx.spec.timeoutMs;
-    const url = substitute(webhook.url, { target: ctx.target, environment: ctx.environment, level: ctx.level });
+    const substituted = substituteUrl(webhook.url, {
+      target: ctx.target,
+      environment: ctx.environment,
+      level: ctx.level,
+    });
+    if ("error" in substituted) return failed(startedAt, substituted.error);
+    const url = substituted.url;
     const outcome = await postJson(url, webhookBody(ctx), {
       timeoutMs,
       signal,

@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../test/helpers/free-port.js";
 import { checkSchema } from "../config/schema.js";
+import { substitute } from "../util/template.js";
 import { httpCheck } from "./http-check.js";
 import type { CheckContext } from "./types.js";
 
@@ -121,5 +122,29 @@ describe("httpCheck", () => {
     const result = await httpCheck.run(ctx({ url: "http://[oops/" }), new AbortController().signal);
     expect(result.state).toBe("UNKNOWN");
     expect(result.message).toContain("not a valid URL");
+  });
+
+  it("refuses a target that would redirect the request, without sending it", async () => {
+    const template = "http://{{target}}.internal.invalid:9/health";
+    const host = new URL(base).host;
+    for (const [target, shown] of [
+      [`${host}#`, '"#"'],
+      [`${host}?`, '"?"'],
+      [`${host}/x#`, '"/"'],
+      [`ops@${host}#`, '"@"'],
+    ] as const) {
+      // Without the check, the request (and its authorization header) would reach this server.
+      expect(new URL(substitute(template, { target })).host).toBe(host);
+      const before = seenHeaders.length;
+      const result = await httpCheck.run(
+        ctx({ url: template, headers: { authorization: "Bearer secret" } }, { target }),
+        new AbortController().signal,
+      );
+      expect(result.state).toBe("UNKNOWN");
+      expect(result.message).toBe(
+        `HTTP UNKNOWN - refusing to put target ${JSON.stringify(target)} into a URL: it contains ${shown}, which would change where the request goes`,
+      );
+      expect(seenHeaders.length).toBe(before);
+    }
   });
 });

@@ -3,7 +3,7 @@ import { request } from "undici";
 import type { CheckState } from "../config/schema.js";
 import { formatDuration } from "../util/duration.js";
 import { errorMessage } from "../util/errors.js";
-import { substitute, type TemplateValues } from "../util/template.js";
+import { substitute, substituteUrl, type TemplateValues } from "../util/template.js";
 import { isTimeoutReason } from "./is-timeout-reason.js";
 import type { Check, CheckContext, CheckResult, PerfDatum } from "./types.js";
 
@@ -26,7 +26,9 @@ export const httpCheck: Check = {
 
     const values: TemplateValues = { environment: ctx.environment, level: ctx.check.level };
     if (ctx.target !== undefined) values.target = ctx.target;
-    const url = substitute(probe.url, values);
+    const substituted = substituteUrl(probe.url, values);
+    if ("error" in substituted) return result("UNKNOWN", `HTTP UNKNOWN - ${substituted.error}`);
+    const url = substituted.url;
     if (!URL.canParse(url)) return result("UNKNOWN", `HTTP UNKNOWN - not a valid URL: ${url}`);
     const headers = Object.fromEntries(
       Object.entries(probe.headers ?? {}).map(([name, value]) => [name, substitute(value, values)]),

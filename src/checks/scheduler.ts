@@ -13,24 +13,36 @@ export interface SchedulerOptions {
   /** Runs one instance; must not throw (see runCheck). */
   run(instance: CheckInstance, signal: AbortSignal): Promise<CheckResult>;
   onResult(instance: CheckInstance, result: CheckResult): void;
+  /** Told when `run` or `onResult` throws; the instance keeps its rhythm either way. */
+  onError?(instance: CheckInstance, error: unknown): void;
   /** Most probes in flight at once, so 10,000 targets do not open 10,000 sockets together. */
   concurrency?: number;
+}
+
+/** One probe of one instance, queued or running. */
+interface Probe {
+  /** Order in which probes were created; tells runAllOnce whether a probe began after it was asked. */
+  sequence: number;
+  done: Promise<CheckResult | undefined>;
 }
 
 interface Entry {
   instance: CheckInstance;
   timer?: NodeJS.Timeout;
-  running: boolean;
+  /** The probe in flight; an instance never has two. */
+  probe?: Probe;
 }
 
 /**
  * Runs every check instance every `every`, spreading first runs over one interval so
  * probes do not all fire together. Instances can be replaced while running (targets re-read).
+ * An instance is never probed twice at once.
  */
 export class CheckScheduler {
   private readonly entries = new Map<string, Entry>();
   private readonly queue: (() => void)[] = [];
   private inFlight = 0;
+  private sequence = 0;
   private readonly concurrency: number;
   private readonly stopper = new AbortController();
 
@@ -58,7 +70,7 @@ export class CheckScheduler {
         existing.instance = instance;
         continue;
       }
-      const entry: Entry = { instance, running: false };
+      const entry: Entry = { instance };
       this.entries.set(instance.key, entry);
       // Spread first runs evenly over one interval.
       const offset = (position++ / Math.max(1, instances.length)) * Math.min(instance.check.every, 10_000);
@@ -66,16 +78,23 @@ export class CheckScheduler {
     }
   }
 
-  /** Runs every current instance once, now, and waits for all results. */
+  /**
+   * Runs every current instance (that passes `filter`) once and waits for the results. Each result
+   * comes from a probe that began after this call: a probe already in flight is waited for, then a
+   * fresh one runs. Aborting `signal` resolves at once with the results that had arrived.
+   */
   async runAllOnce(
     filter: (instance: CheckInstance) => boolean = () => true,
+    signal?: AbortSignal,
   ): Promise<Map<string, CheckResult>> {
     const results = new Map<string, CheckResult>();
+    const asked = this.sequence;
     const entries = [...this.entries.values()].filter((e) => filter(e.instance));
     await Promise.all(
       entries.map(async (entry) => {
-        const result = await this.execute(entry);
-        if (result) results.set(entry.instance.key, result);
+        const result = await this.freshResult(entry, asked, signal);
+        if (result && !signal?.aborted && !this.stopper.signal.aborted)
+          results.set(entry.instance.key, result);
       }),
     );
     return results;
@@ -91,25 +110,70 @@ export class CheckScheduler {
   private schedule(entry: Entry, delay: number): void {
     if (this.stopper.signal.aborted) return;
     clearTimeout(entry.timer);
-    entry.timer = setTimeout(async () => {
-      await this.execute(entry);
-      if (this.entries.get(entry.instance.key) === entry) this.schedule(entry, entry.instance.check.every);
-    }, delay);
+    entry.timer = setTimeout(() => void this.tick(entry), delay);
     entry.timer.unref?.();
   }
 
+  /** A timer run: skipped while a probe of this instance is in flight; always reschedules. */
+  private async tick(entry: Entry): Promise<void> {
+    try {
+      if (entry.probe === undefined) await this.start(entry).done;
+    } catch (error) {
+      this.report(entry.instance, error);
+    } finally {
+      if (this.entries.get(entry.instance.key) === entry) this.schedule(entry, entry.instance.check.every);
+    }
+  }
+
+  private async freshResult(
+    entry: Entry,
+    asked: number,
+    signal: AbortSignal | undefined,
+  ): Promise<CheckResult | undefined> {
+    for (;;) {
+      if (signal?.aborted || this.stopper.signal.aborted) return undefined;
+      if (this.entries.get(entry.instance.key) !== entry) return undefined;
+      const probe = entry.probe ?? this.start(entry);
+      const result = await untilAborted(probe.done, [this.stopper.signal, ...(signal ? [signal] : [])]);
+      if (probe.sequence > asked) return result;
+    }
+  }
+
+  private start(entry: Entry): Probe {
+    const probe: Probe = { sequence: ++this.sequence, done: this.execute(entry) };
+    entry.probe = probe;
+    void probe.done.finally(() => {
+      if (entry.probe === probe) entry.probe = undefined;
+    });
+    return probe;
+  }
+
+  /** Never rejects: errors from `run` or `onResult` go to onError. */
   private async execute(entry: Entry): Promise<CheckResult | undefined> {
     await this.acquire();
     try {
       if (this.stopper.signal.aborted) return undefined;
-      entry.running = true;
       const result = await this.options.run(entry.instance, this.stopper.signal);
       if (this.stopper.signal.aborted || this.entries.get(entry.instance.key) !== entry) return result;
-      this.options.onResult(entry.instance, result);
+      try {
+        this.options.onResult(entry.instance, result);
+      } catch (error) {
+        this.report(entry.instance, error);
+      }
       return result;
+    } catch (error) {
+      this.report(entry.instance, error);
+      return undefined;
     } finally {
-      entry.running = false;
       this.release();
+    }
+  }
+
+  private report(instance: CheckInstance, error: unknown): void {
+    try {
+      this.options.onError?.(instance, error);
+    } catch {
+      // A failing error handler must not stop the schedule either.
     }
   }
 
@@ -130,6 +194,22 @@ export class CheckScheduler {
     this.inFlight--;
     this.queue.shift()?.();
   }
+}
+
+/** `promise`, or undefined as soon as one of `signals` aborts. */
+function untilAborted<T>(promise: Promise<T>, signals: readonly AbortSignal[]): Promise<T | undefined> {
+  if (signals.some((s) => s.aborted)) return Promise.resolve(undefined);
+  return new Promise((resolve) => {
+    const onAbort = () => {
+      for (const s of signals) s.removeEventListener("abort", onAbort);
+      resolve(undefined);
+    };
+    for (const s of signals) s.addEventListener("abort", onAbort, { once: true });
+    void promise.then((value) => {
+      for (const s of signals) s.removeEventListener("abort", onAbort);
+      resolve(value);
+    });
+  });
 }
 
 /** The instances of the configured checks over the current targets. */

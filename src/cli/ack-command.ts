@@ -12,7 +12,7 @@ export function registerAck(program: Command): void {
     .action(async (options: { note: string; by?: string }, command: Command) => {
       const out = outputFor(command);
       const config = configFor(command);
-      const by = options.by ?? userInfo().username;
+      const by = options.by ?? currentUser();
       await withStore(config, async (store) => {
         const state = await store.getEngineState(config.environment);
         const id = await store.addAck(config.environment, by, options.note, Date.now());
@@ -31,4 +31,13 @@ export function registerAck(program: Command): void {
       });
       process.exitCode = EXIT.ok;
     });
+}
+
+/** The user's name; `userInfo()` throws when the UID has no passwd entry, as in containers run with arbitrary UIDs. */
+export function currentUser(lookup: () => string = () => userInfo().username): string {
+  try {
+    return lookup();
+  } catch {
+    return process.env.USER ?? process.env.LOGNAME ?? `uid:${process.getuid?.()}`;
+  }
 }

@@ -87,6 +87,54 @@ describe("durations", () => {
   });
 });
 
+describe("duration ranges", () => {
+  const TOO_LONG = "is longer than the longest timer Node.js supports (24d20h31m); use 24d or less";
+  it("refuses intervals that would spin, zero timeouts and durations no timer can wait", () => {
+    expect(
+      problemsOf(
+        "environment: shop",
+        "quiescence: 25d",
+        ...LEVEL,
+        "    timeout: 0.4ms",
+        "targets:",
+        "  web: { command: [./list.sh], every: 500ms }",
+        "checks:",
+        "  - { name: up, level: fix, tcp: h:1, every: 50ms, timeout: 0s }",
+        '  - { name: web, level: fix, http: { url: "https://x.example", timeout: 30d } }',
+        "notify:",
+        "  - { command: [./page.sh], timeout: 0ms }",
+      ),
+    ).toEqual([
+      `escalator.yaml:2:13 quiescence: "25d" ${TOO_LONG}`,
+      'escalator.yaml:6:14 levels[0].timeout: "0.4ms" is a zero timeout, which would mean no timeout at all; use at least 1ms',
+      'escalator.yaml:8:39 targets.web.every: "500ms" is shorter than the shortest interval for re-reading targets (1s); use 1s or more',
+      'escalator.yaml:10:46 checks[0].every: "50ms" is shorter than the shortest check interval (100ms); use 100ms or more',
+      'escalator.yaml:10:61 checks[0].timeout: "0s" is a zero timeout, which would mean no timeout at all; use at least 1ms',
+      `escalator.yaml:11:73 checks[1].http.timeout: "30d" ${TOO_LONG}`,
+      'escalator.yaml:13:38 notify[0].timeout: "0ms" is a zero timeout, which would mean no timeout at all; use at least 1ms',
+    ]);
+  });
+
+  it("accepts the limits themselves", () => {
+    const text = [
+      "environment: shop",
+      "quiescence: 24d20h31m23s647ms",
+      ...LEVEL,
+      "    timeout: 1ms",
+      "targets:",
+      "  web: { command: [./list.sh], every: 1s }",
+      "checks:",
+      "  - { name: up, level: fix, tcp: h:1, every: 100ms, timeout: 1ms }",
+    ].join("\n");
+    const { config, problems } = parseConfigText(text, "escalator.yaml");
+    expect(problems).toEqual([]);
+    expect(config?.quiescence).toBe(2_147_483_647);
+    expect(config?.checks[0]?.every).toBe(100);
+    expect(config?.levels[0]?.timeout).toBe(1);
+    expect(config?.targets.web).toEqual({ command: ["./list.sh"], every: 1000, timeout: 30_000 });
+  });
+});
+
 describe("missing required keys", () => {
   it("environment", () => {
     expect(problemsOf(...LEVEL)).toEqual([

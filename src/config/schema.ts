@@ -8,21 +8,57 @@ function durationDescription(text: string): { description: string } {
   return { description: `${text}. ${DURATION_HELP}` };
 }
 
-/** A duration string such as "30s", resolved to milliseconds. */
-export const duration = z
-  .string({ error: 'expected a duration string with a unit, e.g. "30s", "5m", "500ms"' })
-  .meta({
-    description: DURATION_HELP,
-    pattern: "^(\\d+(\\.\\d+)?(ms|s|m|h|d))+$",
-  })
-  .transform((text, ctx) => {
-    try {
-      return parseDuration(text);
-    } catch (error) {
-      ctx.addIssue({ code: "custom", message: (error as Error).message });
+/** Node.js timers fire after 1 ms when asked for more than 2^31 - 1 ms. */
+export const LONGEST_TIMER_MS = 2_147_483_647;
+
+/** What is wrong with a duration of `ms` milliseconds written as `text`, if anything. */
+type DurationRule = (ms: number, text: string) => string | undefined;
+
+/** A duration string such as "30s", resolved to milliseconds and checked against `rule`. */
+function durationField(rule?: DurationRule) {
+  return z
+    .string({ error: 'expected a duration string with a unit, e.g. "30s", "5m", "500ms"' })
+    .meta({
+      description: DURATION_HELP,
+      pattern: "^(\\d+(\\.\\d+)?(ms|s|m|h|d))+$",
+    })
+    .transform((text, ctx) => {
+      let ms: number;
+      try {
+        ms = parseDuration(text);
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: (error as Error).message });
+        return z.NEVER;
+      }
+      const problem =
+        ms > LONGEST_TIMER_MS
+          ? `${JSON.stringify(text)} is longer than the longest timer Node.js supports (24d20h31m); use 24d or less`
+          : rule?.(ms, text);
+      if (problem === undefined) return ms;
+      ctx.addIssue({ code: "custom", message: problem });
       return z.NEVER;
-    }
-  });
+    });
+}
+
+/** At least `min` ms: a shorter interval would keep a CPU busy for nothing. */
+function atLeast(min: string, what: string): DurationRule {
+  const minMs = parseDuration(min);
+  return (ms, text) =>
+    ms < minMs ? `${JSON.stringify(text)} is shorter than ${what} (${min}); use ${min} or more` : undefined;
+}
+
+/** Any duration Node.js timers can wait for, zero included. */
+export const duration = durationField();
+
+/** A timeout: zero would silently mean no timeout at all. */
+export const timeout = durationField((ms, text) =>
+  ms < 1
+    ? `${JSON.stringify(text)} is a zero timeout, which would mean no timeout at all; use at least 1ms`
+    : undefined,
+);
+
+const checkInterval = durationField(atLeast("100ms", "the shortest check interval"));
+const targetReadInterval = durationField(atLeast("1s", "the shortest interval for re-reading targets"));
 
 const name = z
   .string()
@@ -50,7 +86,7 @@ const commandFields = {
     .strictObject({
       url: z.string().url(),
       headers: z.record(z.string(), z.string()).optional(),
-      timeout: duration.optional(),
+      timeout: timeout.optional(),
     })
     .optional()
     .meta({ description: "POST the step's context as JSON to this URL; any 2xx is success." }),
@@ -58,7 +94,7 @@ const commandFields = {
   cwd: z.string().optional().meta({
     description: "Working directory, relative to the config file. Default: the config file's folder.",
   }),
-  timeout: duration.optional(),
+  timeout: timeout.optional(),
 };
 
 export const fallbackSchema = z.strictObject({ ...commandFields });
@@ -101,7 +137,7 @@ const httpProbe = z.strictObject({
     .meta({ description: "Expected status code(s). Default: any 2xx or 3xx" }),
   contains: z.string().optional().meta({ description: "Text the body must contain" }),
   headers: z.record(z.string(), z.string()).optional(),
-  timeout: duration.optional(),
+  timeout: timeout.optional(),
 });
 
 const tcpProbe = z.union([
@@ -109,7 +145,7 @@ const tcpProbe = z.union([
   z.strictObject({
     host: z.string().min(1),
     port: z.union([z.number().int().min(1).max(65535), z.string()]),
-    timeout: duration.optional(),
+    timeout: timeout.optional(),
   }),
 ]);
 
@@ -118,7 +154,7 @@ const pingProbe = z.union([
   z.strictObject({
     host: z.string().min(1),
     count: z.number().int().min(1).max(20).default(1),
-    timeout: duration.optional(),
+    timeout: timeout.optional(),
   }),
 ]);
 
@@ -129,8 +165,8 @@ export const checkSchema = z.strictObject({
   description: z.string().optional(),
   level: name.meta({ description: "The level this check escalates to when it fails" }),
   for_each: name.optional().meta({ description: "Target group: the check runs once per target" }),
-  every: duration.prefault("30s").meta(durationDescription("How often the check runs")),
-  timeout: duration.prefault("10s").meta(durationDescription("Longest one probe may take")),
+  every: checkInterval.prefault("30s").meta(durationDescription("How often the check runs; at least 100ms")),
+  timeout: timeout.prefault("10s").meta(durationDescription("Longest one probe may take; at least 1ms")),
   failures: z
     .number()
     .int()
@@ -158,19 +194,21 @@ export const checkSchema = z.strictObject({
 
 const targetCommand = z.strictObject({
   command: argv.meta({ description: "Prints one target per line" }),
-  every: duration.prefault("1m").meta(durationDescription("How often the list is re-read")),
-  timeout: duration.prefault("30s"),
+  every: targetReadInterval
+    .prefault("1m")
+    .meta(durationDescription("How often the list is re-read; at least 1s")),
+  timeout: timeout.prefault("30s"),
 });
 
 export const targetGroupSchema = z.union([z.array(z.string().min(1)), targetCommand]);
 
 export const notifySchema = z.union([
-  z.strictObject({ command: argv, env: envVars.optional(), timeout: duration.optional() }),
+  z.strictObject({ command: argv, env: envVars.optional(), timeout: timeout.optional() }),
   z.strictObject({
     webhook: z.strictObject({
       url: z.string().url(),
       headers: z.record(z.string(), z.string()).optional(),
-      timeout: duration.optional(),
+      timeout: timeout.optional(),
     }),
   }),
 ]);

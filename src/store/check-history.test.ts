@@ -91,4 +91,23 @@ describe("check status", () => {
     expect(await store.listCheckStatus("prod")).toEqual([]);
     expect(await store.listCheckStatus("staging")).toHaveLength(1);
   });
+
+  it("removes one check and target's status, leaving the others and the transitions", async () => {
+    await store.upsertCheckStatus(status({}));
+    await store.upsertCheckStatus(status({ target: "web-2" }));
+    await store.upsertCheckStatus(status({ check: "disk" }));
+    await store.upsertCheckStatus(status({ environment: "staging" }));
+    await store.recordCheckTransition(transition({}));
+    await store.removeCheckStatus("prod", "http", "web-1");
+    const rows = await store.listCheckStatus("prod");
+    expect(rows.map((r) => [r.check, r.target]).sort()).toEqual([
+      ["disk", "web-1"],
+      ["http", "web-2"],
+    ]);
+    expect(await store.listCheckStatus("staging")).toHaveLength(1);
+    expect(await store.listCheckTransitions("prod")).toHaveLength(1);
+    // Removing what is not there is not an error.
+    await store.removeCheckStatus("prod", "http", "web-1");
+    expect(await store.listCheckStatus("prod")).toHaveLength(2);
+  });
 });

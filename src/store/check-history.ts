@@ -4,7 +4,11 @@ import type { CheckStatusRecord, CheckTransitionRecord, Store } from "./types.js
 
 export type CheckHistory = Pick<
   Store,
-  "recordCheckTransition" | "upsertCheckStatus" | "listCheckStatus" | "listCheckTransitions"
+  | "recordCheckTransition"
+  | "upsertCheckStatus"
+  | "listCheckStatus"
+  | "removeCheckStatus"
+  | "listCheckTransitions"
 >;
 
 const DEFAULT_LIMIT = 50;
@@ -54,6 +58,15 @@ export function checkHistory(db: Kysely<Database>): CheckHistory {
         .orderBy("target")
         .execute();
       return rows.map(toStatusRecord);
+    },
+
+    async removeCheckStatus(environment, check, target) {
+      await db
+        .deleteFrom("check_status")
+        .where("environment", "=", environment)
+        .where("check_name", "=", check)
+        .where("target", "=", target)
+        .execute();
     },
 
     async listCheckTransitions(environment, opts = {}) {

@@ -99,6 +99,8 @@ export interface Store {
   recordCheckTransition(t: CheckTransitionRecord): Promise<void>;
   upsertCheckStatus(s: CheckStatusRecord): Promise<void>;
   listCheckStatus(environment: string): Promise<CheckStatusRecord[]>;
+  /** Forgets the current status of one check and target (the target left its group); no-op when absent. */
+  removeCheckStatus(environment: string, check: string, target: string): Promise<void>;
   listCheckTransitions(
     environment: string,
     opts?: { limit?: number; check?: string },
