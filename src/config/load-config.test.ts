@@ -116,6 +116,7 @@ describe("loadConfig with a valid file", () => {
     expect(config).toMatchObject({
       quiescence: 30_000,
       max_attempts: 3,
+      retention: 90 * 86_400_000,
       targets: {},
       checks: [],
       notify: [],

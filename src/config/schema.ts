@@ -15,7 +15,7 @@ export const LONGEST_TIMER_MS = 2_147_483_647;
 type DurationRule = (ms: number, text: string) => string | undefined;
 
 /** A duration string such as "30s", resolved to milliseconds and checked against `rule`. */
-function durationField(rule?: DurationRule) {
+function durationField(rule?: DurationRule, options: { timer: boolean } = { timer: true }) {
   return z
     .string({ error: 'expected a duration string with a unit, e.g. "30s", "5m", "500ms"' })
     .meta({
@@ -31,7 +31,7 @@ function durationField(rule?: DurationRule) {
         return z.NEVER;
       }
       const problem =
-        ms > LONGEST_TIMER_MS
+        options.timer && ms > LONGEST_TIMER_MS
           ? `${JSON.stringify(text)} is longer than the longest timer Node.js supports (24d20h31m); use 24d or less`
           : rule?.(ms, text);
       if (problem === undefined) return ms;
@@ -56,6 +56,9 @@ export const timeout = durationField((ms, text) =>
     ? `${JSON.stringify(text)} is a zero timeout, which would mean no timeout at all; use at least 1ms`
     : undefined,
 );
+
+/** How long history is kept: not a timer, so longer than 24 days is fine. */
+const retention = durationField(atLeast("1h", "the shortest history retention"), { timer: false });
 
 const checkInterval = durationField(atLeast("100ms", "the shortest check interval"));
 const targetReadInterval = durationField(atLeast("1s", "the shortest interval for re-reading targets"));
@@ -233,6 +236,11 @@ export const configSchema = z
       description:
         "History database, sqlite:PATH (relative to this file). Default sqlite:.escalator/ENVIRONMENT.db",
     }),
+    retention: retention
+      .prefault("90d")
+      .meta(
+        durationDescription("How long finished escalations, transitions and pages are kept; pruned hourly"),
+      ),
     targets: z.record(name, targetGroupSchema).default({}),
     levels: z.array(levelSchema).min(1, "declare at least one level"),
     checks: z.array(checkSchema).default([]),

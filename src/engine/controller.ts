@@ -198,6 +198,12 @@ export class Controller {
         "verification failed to run; using the last known check states",
       );
     }
+    if (this.stopper.signal.aborted) {
+      // An abandoned verification proves nothing either way.
+      if (!deps.dryRun)
+        await deps.journal.finish(id, "interrupted", "daemon stopped during verification", deps.clock.now());
+      throw new StopRequested("stopped during verification");
+    }
     if (deps.dryRun) {
       if (still.length === 0)
         deps.logger.info({ escalationId: id }, "dry run: checks recovered by themselves");

@@ -17,6 +17,7 @@ import type { FailingCheck } from "./types.js";
 
 const HEARTBEAT_MS = 5_000;
 const ACK_POLL_MS = 1_000;
+const PRUNE_EVERY_MS = 60 * 60_000;
 const DEFAULT_CYCLE_BACKOFF = { initial: 30_000, factor: 2, max: 16 * 60_000 };
 
 export interface EngineOptions {
@@ -93,6 +94,8 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
         signal,
       ),
     onResult: (instance, result) => observations.record(instance, result, clock.now()),
+    onError: (instance, error) =>
+      logger.error({ check: instance.key, err: errorMessage(error) }, "check run failed"),
   });
   const targets = new TargetGroups(config.targets, {
     cwd: config.dir,
@@ -103,20 +106,23 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
   });
   const applyInstances = () => {
     const instances = checkInstances(config.checks, targets.current());
-    observations.setInstances(instances);
+    const removed = observations.setInstances(instances);
     scheduler.setInstances(instances);
+    // A target that left its group is no longer listed by `status`.
+    for (const gone of removed)
+      track(store.removeCheckStatus(environment, gone.check.name, gone.target ?? ""));
   };
   await targets.start();
   applyInstances();
 
-  const verify = async (): Promise<FailingCheck[]> => {
-    await scheduler.runAllOnce();
+  const verify = async (signal: AbortSignal): Promise<FailingCheck[]> => {
+    await scheduler.runAllOnce(undefined, signal);
     // Instances that need several passing results in a row get them now, not a cycle later.
     const rounds = Math.max(1, ...config.checks.map((c) => c.successes));
     for (let round = 1; round < rounds; round++) {
       const recovering = observations.recovering();
       if (recovering.size === 0) break;
-      await scheduler.runAllOnce((instance) => recovering.has(instance.key));
+      await scheduler.runAllOnce((instance) => recovering.has(instance.key), signal);
     }
     return observations.failing();
   };
@@ -177,6 +183,14 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
   });
 
   const heartbeat = setInterval(persistState, HEARTBEAT_MS);
+  const prune = () =>
+    track(
+      store.pruneHistory(environment, clock.now() - config.retention).then((counts) => {
+        if (counts.escalations + counts.transitions + counts.notifications > 0) logger.info(counts, "pruned old history");
+      }),
+    );
+  prune();
+  const pruning = setInterval(prune, PRUNE_EVERY_MS);
   const ackPoll = setInterval(() => {
     store
       .consumeAcks(environment, clock.now())
@@ -212,6 +226,7 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
         } finally {
           clearInterval(heartbeat);
           clearInterval(ackPoll);
+          clearInterval(pruning);
           scheduler.stop();
           targets.stop();
           await Promise.all([...background]);

@@ -5,6 +5,7 @@ import type { Database } from "./database.js";
 import { dialectFor } from "./dialect-for.js";
 import { engineStateStore } from "./engine-state-store.js";
 import { escalationHistory } from "./escalation-history.js";
+import { historyRetention } from "./history-retention.js";
 import { runMigrations } from "./migrations.js";
 import type { Store } from "./types.js";
 
@@ -37,6 +38,7 @@ export async function openStore(url: string, opts: OpenStoreOptions = {}): Promi
     ...checkHistory(db),
     ...escalationHistory(db),
     ...engineStateStore(db),
+    ...historyRetention(db),
     close: () => db.destroy(),
   };
 }

@@ -92,6 +92,14 @@ export interface NotificationRecord {
   outcomes: string;
 }
 
+export interface PruneCounts {
+  escalations: number;
+  steps: number;
+  transitions: number;
+  notifications: number;
+  acks: number;
+}
+
 /**
  * Durable history. Every method is async so a PostgreSQL dialect can slot in later.
  */
@@ -134,6 +142,9 @@ export interface Store {
 
   recordNotification(n: NotificationRecord): Promise<void>;
   listNotifications(environment: string, opts?: { limit?: number }): Promise<NotificationRecord[]>;
+
+  /** Deletes finished escalations (with their steps), transitions, notifications and used acks older than `before`. */
+  pruneHistory(environment: string, before: number): Promise<PruneCounts>;
 
   close(): Promise<void>;
 }
