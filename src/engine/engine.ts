@@ -186,7 +186,8 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
   const prune = () =>
     track(
       store.pruneHistory(environment, clock.now() - config.retention).then((counts) => {
-        if (counts.escalations + counts.transitions + counts.notifications > 0) logger.info(counts, "pruned old history");
+        if (counts.escalations + counts.transitions + counts.notifications > 0)
+          logger.info(counts, "pruned old history");
       }),
     );
   prune();

@@ -9,8 +9,24 @@ beforeEach(async () => {
 afterEach(() => store.close());
 
 async function escalation(id: string, environment: string, startedAt: number, endedAt: number | null) {
-  await store.createEscalation({ id, environment, status: "running", attempt: 1, dryRun: false, trigger: "[]", plan: "{}", startedAt });
-  const step = await store.startStep({ escalationId: id, level: "deploy", target: "", attempt: 1, role: "action", startedAt });
+  await store.createEscalation({
+    id,
+    environment,
+    status: "running",
+    attempt: 1,
+    dryRun: false,
+    trigger: "[]",
+    plan: "{}",
+    startedAt,
+  });
+  const step = await store.startStep({
+    escalationId: id,
+    level: "deploy",
+    target: "",
+    attempt: 1,
+    role: "action",
+    startedAt,
+  });
   if (endedAt !== null) {
     await store.finishStep(step, { status: "succeeded", endedAt, exitCode: 0, output: "" });
     await store.finishEscalation(id, "succeeded", "ok", endedAt);
@@ -23,9 +39,33 @@ describe("pruneHistory", () => {
     await escalation("new", "prod", 900, 1_000);
     await escalation("running", "prod", 100, null);
     await escalation("other-env", "staging", 100, 200);
-    await store.recordCheckTransition({ environment: "prod", check: "c", target: "", fromState: null, toState: "OK", failing: false, message: "", at: 100 });
-    await store.recordCheckTransition({ environment: "prod", check: "c", target: "", fromState: "OK", toState: "CRITICAL", failing: true, message: "", at: 800 });
-    await store.recordNotification({ environment: "prod", escalationId: null, at: 100, summary: "old page", outcomes: "[]" });
+    await store.recordCheckTransition({
+      environment: "prod",
+      check: "c",
+      target: "",
+      fromState: null,
+      toState: "OK",
+      failing: false,
+      message: "",
+      at: 100,
+    });
+    await store.recordCheckTransition({
+      environment: "prod",
+      check: "c",
+      target: "",
+      fromState: "OK",
+      toState: "CRITICAL",
+      failing: true,
+      message: "",
+      at: 800,
+    });
+    await store.recordNotification({
+      environment: "prod",
+      escalationId: null,
+      at: 100,
+      summary: "old page",
+      outcomes: "[]",
+    });
     await store.addAck("prod", "alice", "", 100);
     await store.consumeAcks("prod", 150);
     await store.addAck("prod", "bob", "", 160);
