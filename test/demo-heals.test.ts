@@ -68,6 +68,20 @@ describe("the local demo", () => {
     const plan = JSON.parse(history[0]?.plan ?? "{}") as { levels: { level: string; targets: string[] }[] };
     expect(plan.levels.map((l) => l.level)).toEqual(["node", "deploy"]);
     expect(plan.levels[0]?.targets).toEqual(targets);
+    // Logs are JSON lines; pino's numeric `level` is never overwritten by a ladder level's name.
+    const logs = daemon
+      .output()
+      .split("\n")
+      .filter((line) => line.startsWith("{"))
+      .map(
+        (line) => JSON.parse(line) as { level: unknown; msg: string; ladderLevel?: string; target?: string },
+      );
+    expect(logs.every((entry) => typeof entry.level === "number")).toBe(true);
+    const started = logs.filter((entry) => entry.msg === "step started");
+    expect(started.map((entry) => [entry.ladderLevel, entry.target ?? null])).toEqual([
+      ...targets.map((target) => ["node", target]),
+      ["deploy", null],
+    ]);
   });
 
   it("heals a killed node within quiescence plus the action's time, replacing only that node", async () => {

@@ -12,6 +12,20 @@ if (!existsSync(bin)) {
   process.exit(2);
 }
 
+/** Stops the demo nodes recorded in .run/ and forgets the demo's runtime state. */
+function stopDemoNodes() {
+  if (!existsSync(runDir)) return;
+  for (const file of readdirSync(runDir).filter((f) => f.endsWith(".pid"))) {
+    try {
+      process.kill(Number(readFileSync(join(runDir, file), "utf8")), "SIGTERM");
+    } catch {}
+  }
+  rmSync(runDir, { recursive: true, force: true });
+}
+
+// Nodes left by an earlier run that did not clean up: the demo starts from nothing.
+stopDemoNodes();
+
 console.log(`Escalator local demo: three web nodes on 127.0.0.1:18081-18083, ladder node → deploy.
 Nothing runs yet, so the daemon will quiesce 5s, then start every node and deploy.
 In another terminal:
@@ -28,17 +42,11 @@ const daemon = spawn(
     stdio: "inherit",
   },
 );
-// Ctrl-C reaches the daemon directly (same process group); SIGTERM sent to us alone is passed on.
+// Ctrl-C and a closed terminal reach the daemon directly (same process group); SIGTERM sent to us alone is passed on.
 process.on("SIGINT", () => {});
+process.on("SIGHUP", () => {});
 process.on("SIGTERM", () => daemon.kill("SIGTERM"));
 daemon.on("exit", (code) => {
-  if (existsSync(runDir)) {
-    for (const file of readdirSync(runDir).filter((f) => f.endsWith(".pid"))) {
-      try {
-        process.kill(Number(readFileSync(join(runDir, file), "utf8")), "SIGTERM");
-      } catch {}
-    }
-    rmSync(runDir, { recursive: true, force: true });
-  }
+  stopDemoNodes();
   process.exit(code ?? 0);
 });

@@ -8,6 +8,12 @@ export function createLogger(options: { level?: string; pretty?: boolean } = {})
   if (!usePretty) return pino({ level, base: { pid: process.pid } });
   return pino(
     { level },
-    pretty({ colorize: true, sync: true, translateTime: "SYS:HH:MM:ss", ignore: "pid,hostname" }),
+    pretty({
+      colorize: true,
+      sync: true,
+      singleLine: true,
+      translateTime: "SYS:HH:MM:ss",
+      ignore: "pid,hostname",
+    }),
   );
 }

@@ -46,7 +46,8 @@ export async function executePlan(deps: ControllerDeps, args: ExecutePlanArgs): 
     const planned = current.levels[i] as Plan["levels"][number];
     const level = levelsByName.get(planned.level) as LevelConfig;
     const runs: (string | undefined)[] = planned.scope === "environment" ? [undefined] : planned.targets;
-    if (runs.length === 0) deps.logger.info({ level: level.name }, "level skipped: no targets to act on");
+    if (runs.length === 0)
+      deps.logger.info({ ladderLevel: level.name }, "level skipped: no targets to act on");
     let replanned = false;
     for (const target of runs) {
       if (args.stopSignal.aborted) return { kind: "stopped", replans };

@@ -69,7 +69,7 @@ export function createStepRunner(deps: StepRunnerDeps) {
         deps.logger.error({ err: errorMessage(error), escalationId }, "could not record the step's start");
         return undefined;
       });
-    deps.logger.info({ escalationId, level: level.name, target, attempt: n, role }, "step started");
+    deps.logger.info({ escalationId, ladderLevel: level.name, target, attempt: n, role }, "step started");
     const result = await deps.runAction(
       {
         spec,
@@ -97,7 +97,7 @@ export function createStepRunner(deps: StepRunnerDeps) {
     }
     const log = result.ok ? deps.logger.info.bind(deps.logger) : deps.logger.warn.bind(deps.logger);
     log(
-      { escalationId, level: level.name, target, attempt: n, role, result: describe(result) },
+      { escalationId, ladderLevel: level.name, target, attempt: n, role, result: describe(result) },
       "step finished",
     );
     return result;
