@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { staticTargets } from "../config/schema.js";
 import { configFor, EXIT, outputFor } from "./command-context.js";
 
 export function registerValidate(program: Command): void {
@@ -11,8 +12,8 @@ export function registerValidate(program: Command): void {
       const config = configFor(command);
       const targets = Object.entries(config.targets).map(([name, spec]) => ({
         group: name,
-        source: Array.isArray(spec) ? "list" : "command",
-        count: Array.isArray(spec) ? spec.length : undefined,
+        source: staticTargets(spec) ? "list" : "command",
+        count: staticTargets(spec)?.length,
       }));
       const summary = {
         valid: true,

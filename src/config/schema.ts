@@ -1,80 +1,27 @@
 import { z } from "zod";
-import { parseDuration } from "../util/duration.js";
+import {
+  alertRouteSchema,
+  apiSchema,
+  approvalFields,
+  flappingSchema,
+  guardSchema,
+  maintenanceWindowSchema,
+  prometheusProbe,
+  rateLimitSchema,
+} from "./safety-schema.js";
+import {
+  argv,
+  checkInterval,
+  duration,
+  durationDescription,
+  envVars,
+  name,
+  retention,
+  targetReadInterval,
+  timeout,
+} from "./schema-primitives.js";
 
-const DURATION_HELP = "Duration: a number with a unit ms, s, m, h or d, e.g. 30s, 5m, 1h30m";
-
-/** A duration field's own description, keeping the duration help that editors show. */
-function durationDescription(text: string): { description: string } {
-  return { description: `${text}. ${DURATION_HELP}` };
-}
-
-/** Node.js timers fire after 1 ms when asked for more than 2^31 - 1 ms. */
-export const LONGEST_TIMER_MS = 2_147_483_647;
-
-/** What is wrong with a duration of `ms` milliseconds written as `text`, if anything. */
-type DurationRule = (ms: number, text: string) => string | undefined;
-
-/** A duration string such as "30s", resolved to milliseconds and checked against `rule`. */
-function durationField(rule?: DurationRule, options: { timer: boolean } = { timer: true }) {
-  return z
-    .string({ error: 'expected a duration string with a unit, e.g. "30s", "5m", "500ms"' })
-    .meta({
-      description: DURATION_HELP,
-      pattern: "^(\\d+(\\.\\d+)?(ms|s|m|h|d))+$",
-    })
-    .transform((text, ctx) => {
-      let ms: number;
-      try {
-        ms = parseDuration(text);
-      } catch (error) {
-        ctx.addIssue({ code: "custom", message: (error as Error).message });
-        return z.NEVER;
-      }
-      const problem =
-        options.timer && ms > LONGEST_TIMER_MS
-          ? `${JSON.stringify(text)} is longer than the longest timer Node.js supports (24d20h31m); use 24d or less`
-          : rule?.(ms, text);
-      if (problem === undefined) return ms;
-      ctx.addIssue({ code: "custom", message: problem });
-      return z.NEVER;
-    });
-}
-
-/** At least `min` ms: a shorter interval would keep a CPU busy for nothing. */
-function atLeast(min: string, what: string): DurationRule {
-  const minMs = parseDuration(min);
-  return (ms, text) =>
-    ms < minMs ? `${JSON.stringify(text)} is shorter than ${what} (${min}); use ${min} or more` : undefined;
-}
-
-/** Any duration Node.js timers can wait for, zero included. */
-export const duration = durationField();
-
-/** A timeout: zero would silently mean no timeout at all. */
-export const timeout = durationField((ms, text) =>
-  ms < 1
-    ? `${JSON.stringify(text)} is a zero timeout, which would mean no timeout at all; use at least 1ms`
-    : undefined,
-);
-
-/** How long history is kept: not a timer, so longer than 24 days is fine. */
-const retention = durationField(atLeast("1h", "the shortest history retention"), { timer: false });
-
-const checkInterval = durationField(atLeast("100ms", "the shortest check interval"));
-const targetReadInterval = durationField(atLeast("1s", "the shortest interval for re-reading targets"));
-
-const name = z
-  .string()
-  .regex(
-    /^[A-Za-z0-9][A-Za-z0-9_.-]*$/,
-    "names use letters, digits, '.', '_' and '-', starting with a letter or digit",
-  );
-
-const argv = z
-  .array(z.string(), { error: 'expected an argv array such as ["./ops/deploy.sh", "--fast"]' })
-  .min(1, "an argv array needs at least the program to run");
-
-const envVars = z.record(z.string(), z.string()).meta({ description: "Extra environment variables" });
+export { LONGEST_TIMER_MS, timeout } from "./schema-primitives.js";
 
 /** How a level or fallback runs: an argv array (`run`), or a shell string when a shell is wanted. */
 const commandFields = {
@@ -127,6 +74,7 @@ export const levelSchema = z.strictObject({
     .meta({ description: "Re-runs of a failed action, with exponential backoff" }),
   backoff: backoffSchema.optional(),
   fallback: fallbackSchema.optional(),
+  ...approvalFields,
 });
 
 const httpStatus = z.number().int().min(100).max(599);
@@ -192,7 +140,16 @@ export const checkSchema = z.strictObject({
   command: argv
     .optional()
     .meta({ description: "A Nagios-protocol plugin: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN" }),
+  prometheus: prometheusProbe.optional(),
   env: envVars.optional(),
+  depends_on: z
+    .array(name)
+    .default([])
+    .meta({ description: "Parent checks: while one fails, this check's failures are attributed to it" }),
+  flapping: z
+    .union([flappingSchema, z.literal(false)])
+    .optional()
+    .meta({ description: "Flap detection thresholds for this check, or false to turn it off" }),
 });
 
 const targetCommand = z.strictObject({
@@ -201,9 +158,15 @@ const targetCommand = z.strictObject({
     .prefault("1m")
     .meta(durationDescription("How often the list is re-read; at least 1s")),
   timeout: timeout.prefault("30s"),
+  guard: guardSchema.optional(),
 });
 
-export const targetGroupSchema = z.union([z.array(z.string().min(1)), targetCommand]);
+const targetList = z.strictObject({
+  list: z.array(z.string().min(1)).meta({ description: "The group's targets" }),
+  guard: guardSchema.optional(),
+});
+
+export const targetGroupSchema = z.union([z.array(z.string().min(1)), targetList, targetCommand]);
 
 export const notifySchema = z.union([
   z.strictObject({ command: argv, env: envVars.optional(), timeout: timeout.optional() }),
@@ -241,6 +204,26 @@ export const configSchema = z
       .meta(
         durationDescription("How long finished escalations, transitions and pages are kept; pruned hourly"),
       ),
+    guard: guardSchema
+      .prefault({})
+      .meta({ description: "Default blast-radius guard for target groups without their own" }),
+    rate_limit: rateLimitSchema
+      .prefault({})
+      .meta({ description: "At most `max` escalations per `per`, per environment" }),
+    flapping: flappingSchema
+      .prefault({})
+      .meta({ description: "Default flap detection (percent state change over 21 results)" }),
+    maintenance: z.array(maintenanceWindowSchema).default([]),
+    alerts: z
+      .array(alertRouteSchema)
+      .default([])
+      .meta({ description: "Routes from Alertmanager alerts to levels" }),
+    listen: z
+      .string()
+      .regex(/^(\[[0-9a-fA-F:]+\]|[^:\s]+):\d{1,5}$/, 'HOST:PORT such as "127.0.0.1:8470"')
+      .default("127.0.0.1:8470")
+      .meta({ description: "Where the daemon serves its HTTP API" }),
+    api: apiSchema.prefault({}),
     targets: z.record(name, targetGroupSchema).default({}),
     levels: z.array(levelSchema).min(1, "declare at least one level"),
     checks: z.array(checkSchema).default([]),
@@ -260,3 +243,14 @@ export type BackoffConfig = z.output<typeof backoffSchema>;
 export type NotifyConfig = z.output<typeof notifySchema>;
 export type TargetGroupConfig = z.output<typeof targetGroupSchema>;
 export type CheckState = (typeof CHECK_STATES)[number];
+export type GuardConfig = z.output<typeof guardSchema>;
+export type AlertRouteConfig = z.output<typeof alertRouteSchema>;
+export type MaintenanceWindowConfig = z.output<typeof maintenanceWindowSchema>;
+export type FlappingConfig = z.output<typeof flappingSchema>;
+export type PrometheusProbeConfig = z.output<typeof prometheusProbe>;
+
+/** The fixed targets of a group, or undefined for a group read by a command. */
+export function staticTargets(spec: TargetGroupConfig): string[] | undefined {
+  if (Array.isArray(spec)) return spec;
+  return "list" in spec ? spec.list : undefined;
+}

@@ -1,4 +1,5 @@
 import { suggestion } from "./did-you-mean.js";
+import { validateSafetyReferences } from "./validate-safety-references.js";
 
 export interface ReferenceProblem {
   path: (string | number)[];
@@ -8,7 +9,7 @@ export interface ReferenceProblem {
 type Path = (string | number)[];
 type Fields = Record<string, unknown>;
 
-const PROBES = ["http", "tcp", "ping", "command"] as const;
+const PROBES = ["http", "tcp", "ping", "command", "prometheus"] as const;
 const RUNNERS = ["run", "shell", "webhook"] as const;
 const TARGET_PLACEHOLDER = /\{\{\s*target\s*\}\}/;
 
@@ -131,7 +132,7 @@ export function validateReferences(config: unknown): ReferenceProblem[] {
         path,
         message:
           probes.length === 0
-            ? "needs one probe: http, tcp, ping or command"
+            ? "needs one probe: http, tcp, ping, command or prometheus"
             : `has ${probes.join(" and ")}; a check has exactly one probe (split it into several checks)`,
       });
     }
@@ -167,5 +168,6 @@ export function validateReferences(config: unknown): ReferenceProblem[] {
     }
   }
 
+  problems.push(...validateSafetyReferences(config, { levelsByName, checkNames, allLevelsNamed }));
   return problems;
 }

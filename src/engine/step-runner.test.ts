@@ -38,7 +38,7 @@ const deploy = {
   timeout: 60_000,
   retries: 0,
   fallback: { run: ["./deploy.sh", "--previous"], env: { REGION: "us" } },
-} as LevelConfig;
+} as unknown as LevelConfig;
 const request = { escalationId: "e1", level: deploy, cycle: 1, useFallback: false, reason: "{}" };
 
 describe("step runner", () => {

@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import type { TargetGroupConfig } from "../config/schema.js";
+import { staticTargets, type TargetGroupConfig } from "../config/schema.js";
 import { errorMessage } from "../util/errors.js";
 import { runProcess } from "../util/run-process.js";
 
@@ -65,7 +65,7 @@ export class TargetGroups {
     },
   ) {
     for (const [name, spec] of Object.entries(groups)) {
-      this.state.set(name, { targets: Array.isArray(spec) ? [...spec] : [] });
+      this.state.set(name, { targets: [...(staticTargets(spec) ?? [])] });
     }
   }
 
@@ -99,7 +99,7 @@ export class TargetGroups {
 
   private scheduleNext(name: string): void {
     const spec = this.groups[name];
-    if (!spec || Array.isArray(spec) || this.stopper.signal.aborted) return;
+    if (!spec || !("command" in spec) || this.stopper.signal.aborted) return;
     const timer = setTimeout(async () => {
       try {
         await this.refresh(name);
@@ -115,7 +115,7 @@ export class TargetGroups {
 
   private async refresh(name: string): Promise<void> {
     const spec = this.groups[name];
-    if (!spec || Array.isArray(spec) || this.stopper.signal.aborted) return;
+    if (!spec || !("command" in spec) || this.stopper.signal.aborted) return;
     const previous = this.state.get(name) ?? { targets: [] };
     const keeping = `keeping the last ${previous.targets.length} targets`;
     let list: TargetList;
