@@ -21,6 +21,11 @@ export interface CheckResult {
   durationMs: number;
   /** Further output lines (command checks), bounded. */
   longOutput?: string;
+  /**
+   * Per-target outcomes from one probe that covers a whole group (a Prometheus query with
+   * target_label). Targets of the group that are absent here are OK.
+   */
+  byTarget?: Record<string, { state: CheckState; message: string }>;
 }
 
 /** What one run of one check instance sees. Placeholders are not yet substituted in `check`. */
@@ -41,4 +46,4 @@ export interface Check {
   run(ctx: CheckContext, signal: AbortSignal): Promise<CheckResult>;
 }
 
-export type CheckKind = "http" | "tcp" | "ping" | "command";
+export type CheckKind = "http" | "tcp" | "ping" | "command" | "prometheus";

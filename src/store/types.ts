@@ -148,3 +148,79 @@ export interface Store {
 
   close(): Promise<void>;
 }
+
+export interface PauseRecord {
+  environment: string;
+  by: string;
+  reason: string;
+  since: number;
+  /** null: until someone resumes. */
+  until: number | null;
+}
+
+export interface SilenceRecord {
+  id: number;
+  environment: string;
+  check: string;
+  /** "" silences the check on every target. */
+  target: string;
+  by: string;
+  reason: string;
+  since: number;
+  until: number;
+}
+
+export type ApprovalDecision = "pending" | "approved" | "rejected";
+
+export interface ApprovalRecord {
+  escalationId: string;
+  level: string;
+  decision: ApprovalDecision;
+  requestedAt: number;
+  decidedAt: number | null;
+  by: string | null;
+  reason: string | null;
+}
+
+export interface AlertStateRecord {
+  environment: string;
+  fingerprint: string;
+  /** The route's check name, e.g. alert:NodeDown. */
+  check: string;
+  target: string;
+  status: "firing" | "resolved";
+  /** JSON text of the alert's labels. */
+  labels: string;
+  summary: string;
+  startsAt: string;
+  updatedAt: number;
+}
+
+/** Pauses, silences, approvals and alert states: what operators and Alertmanager tell the engine. */
+export interface ControlStore {
+  setPause(p: PauseRecord): Promise<void>;
+  clearPause(environment: string): Promise<void>;
+  getPause(environment: string): Promise<PauseRecord | undefined>;
+
+  addSilence(s: Omit<SilenceRecord, "id">): Promise<number>;
+  /** Silences whose window contains `at`. */
+  listActiveSilences(environment: string, at: number): Promise<SilenceRecord[]>;
+  removeSilence(environment: string, id: number): Promise<boolean>;
+
+  /** Creates a pending approval, or returns the existing one for this escalation and level. */
+  requestApproval(a: { escalationId: string; level: string; requestedAt: number }): Promise<ApprovalRecord>;
+  /** Decides a pending approval; returns undefined when none is pending for the escalation. */
+  decideApproval(
+    escalationId: string,
+    decision: "approved" | "rejected",
+    by: string,
+    reason: string,
+    at: number,
+  ): Promise<ApprovalRecord | undefined>;
+  getApproval(escalationId: string, level: string): Promise<ApprovalRecord | undefined>;
+  listPendingApprovals(environment: string): Promise<(ApprovalRecord & { environment: string })[]>;
+
+  /** Inserts or updates by (environment, fingerprint); returns whether anything changed. */
+  upsertAlertState(a: AlertStateRecord): Promise<boolean>;
+  listFiringAlerts(environment: string): Promise<AlertStateRecord[]>;
+}
