@@ -1,8 +1,9 @@
 import type { Logger } from "pino";
 import type { Notification } from "../actions/types.js";
-import type { BackoffConfig, LevelConfig } from "../config/schema.js";
+import type { BackoffConfig, GuardConfig, LevelConfig } from "../config/schema.js";
 import type { EngineStateName, EscalationStatus } from "../store/types.js";
 import type { Clock } from "../util/clock.js";
+import type { RateLimiter } from "./rate-limiter.js";
 import type { FailingCheck, Plan } from "./types.js";
 
 /** One level run for one target (or once), as the controller asks the step runner. */
@@ -55,6 +56,20 @@ export interface ControllerDeps {
   /** Persists the controller's state for `escalator status`. */
   onState(state: EngineStateName, detail: Record<string, unknown>): void;
   newEscalationId(): string;
+  /** Why nothing may escalate right now (paused, a maintenance window), or undefined. */
+  gate(): { reason: string; until: number | null } | undefined;
+  /** At most N escalations per window; undefined means no limit (tests). */
+  rateLimiter?: RateLimiter;
+  /** The blast-radius guard of a target group. */
+  guardFor(group: string): GuardConfig;
+  /**
+   * Waits for a human to approve a level marked `approve: true`. Resolves "approved",
+   * "rejected" (with who and why) or "stopped" when the daemon stops meanwhile.
+   */
+  awaitApproval(
+    request: { escalationId: string; level: LevelConfig; plan: Plan },
+    signal: AbortSignal,
+  ): Promise<{ decision: "approved" } | { decision: "rejected"; by: string; reason: string } | { decision: "stopped" }>;
 }
 
 /** Where escalations are recorded. */

@@ -3,6 +3,7 @@ import { errorMessage } from "../util/errors.js";
 import { backoffDelay } from "./backoff.js";
 import type { ControllerDeps } from "./controller-types.js";
 import { executePlan } from "./execute-plan.js";
+import { applyGuard } from "./guard.js";
 import { summarizeFailing } from "./failing-summary.js";
 import { plan as makePlan } from "./planner.js";
 import type { FailingCheck } from "./types.js";
@@ -89,11 +90,43 @@ export class Controller {
 
   private async observeUntilFailure(): Promise<void> {
     this.enter("converged");
-    while (this.deps.currentFailing().length === 0) {
+    for (;;) {
+      const gate = this.deps.gate();
+      if (gate) {
+        // Paused or in a maintenance window: checks still run and are recorded; nothing escalates.
+        if (this.current !== "paused") this.deps.logger.warn(gate, "paused: nothing escalates");
+        this.enter("paused", { ...gate, failing: this.deps.currentFailing().length });
+        await this.waitForChange(Math.min(IDLE_POLL_MS, Math.max(1, (gate.until ?? Number.POSITIVE_INFINITY) - this.deps.clock.now())));
+        continue;
+      }
+      if (this.current === "paused") this.enter("converged");
+      if (this.deps.currentFailing().length > 0) break;
       this.pendingAck = undefined;
       await this.waitForChange(IDLE_POLL_MS);
     }
     await this.quiesce();
+  }
+
+  /** Holds while the rate limit is used up; false when the checks recovered meanwhile. */
+  private async waitForRateLimit(): Promise<boolean> {
+    const limiter = this.deps.rateLimiter;
+    if (!limiter) return true;
+    let paged = false;
+    for (;;) {
+      const now = this.deps.clock.now();
+      const next = limiter.nextAllowedAt(now);
+      if (next <= now) return true;
+      const detail = { until: next, used: limiter.used(now), max: limiter.max, perMs: limiter.perMs };
+      this.enter("rate-limited", detail);
+      if (!paged) {
+        paged = true;
+        const summary = `escalator ${this.deps.environment} reached its rate limit (${limiter.max} escalations per ${Math.round(limiter.perMs / 60_000)}m); holding until ${new Date(next).toISOString()}`;
+        this.deps.logger.error(detail, summary);
+        if (!this.deps.dryRun) await this.deps.page({ environment: this.deps.environment, severity: "critical", summary, details: detail }).catch(() => {});
+      }
+      await this.waitForChange(Math.min(IDLE_POLL_MS, next - now));
+      if (this.deps.currentFailing().length === 0) return false;
+    }
   }
 
   /** Observe through the window; a failure that recovers within it causes nothing. */
@@ -114,6 +147,7 @@ export class Controller {
   private async converge(initialFailing: FailingCheck[]): Promise<void> {
     let failing = initialFailing;
     for (let cycle = 1; ; cycle++) {
+      if (!(await this.waitForRateLimit())) return;
       const result = await this.escalate(failing, cycle);
       if (result.kind === "converged") return;
       if (result.kind === "stuck") return this.holdStuck(result.reason, failing);
@@ -148,10 +182,22 @@ export class Controller {
     | { kind: "still-failing"; failing: FailingCheck[] }
   > {
     const { deps } = this;
-    const plan = makePlan({ failing, levels: deps.levels, targets: deps.currentTargets() });
+    const targets = deps.currentTargets();
+    const guarded = applyGuard(makePlan({ failing, levels: deps.levels, targets }), targets, deps.guardFor);
+    const plan = guarded.plan;
     const id = deps.newEscalationId();
     const startedAt = deps.clock.now();
+    deps.rateLimiter?.record(startedAt);
     await deps.journal.start({ id, attempt: cycle, plan, dryRun: deps.dryRun, startedAt });
+    if (guarded.trips.length > 0) {
+      // Too many targets failing at once is more likely a broken probe, network or provider than
+      // a fleet to rebuild: act on none of them and let a human look at the numbers.
+      const reason = guarded.trips
+        .map((t) => `blast-radius guard: ${t.failing} of ${t.targets} targets of ${t.group} failing, limit ${t.limit}`)
+        .join("; ");
+      await deps.journal.finish(id, "blocked", `${reason}; no target-scoped action ran`, deps.clock.now());
+      return { kind: "stuck", reason };
+    }
     const summary = plan.levels.map((l) =>
       l.scope === "targets" ? `${l.level}(${l.targets.join(",")})` : l.level,
     );
@@ -163,7 +209,9 @@ export class Controller {
       await deps.journal.finish(id, "dry-run", `dry run: would run ${summary.join(" → ")}`, deps.clock.now());
     } else {
       this.enter("escalating", { escalationId: id, cycle, plan: summary });
-      const outcome = await executePlan(deps, {
+      // States the plan enters (paused, awaiting-approval) are the controller's states too.
+      const planDeps = { ...deps, onState: (state: EngineStateName, detail: Record<string, unknown>) => this.enter(state, detail) };
+      const outcome = await executePlan(planDeps, {
         escalationId: id,
         plan,
         cycle,
@@ -179,6 +227,10 @@ export class Controller {
           deps.clock.now(),
         );
         throw new StopRequested("stopped mid-escalation");
+      }
+      if (outcome.kind === "rejected") {
+        await deps.journal.finish(id, "rejected", `${outcome.reason}${replanned}`, deps.clock.now());
+        return { kind: "stuck", reason: outcome.reason };
       }
       if (outcome.kind === "step-failed") {
         await deps.journal.finish(id, "failed", `${outcome.reason}${replanned}`, deps.clock.now());

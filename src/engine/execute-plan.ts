@@ -7,6 +7,7 @@ import type { FailingCheck, Plan } from "./types.js";
 export type PlanOutcome =
   | { kind: "completed"; replans: string[] }
   | { kind: "step-failed"; reason: string; replans: string[] }
+  | { kind: "rejected"; reason: string; replans: string[] }
   | { kind: "stopped"; replans: string[] };
 
 export function instanceKey(failure: Pick<FailingCheck, "check" | "target">): string {
@@ -46,11 +47,22 @@ export async function executePlan(deps: ControllerDeps, args: ExecutePlanArgs): 
     const planned = current.levels[i] as Plan["levels"][number];
     const level = levelsByName.get(planned.level) as LevelConfig;
     const runs: (string | undefined)[] = planned.scope === "environment" ? [undefined] : planned.targets;
-    if (runs.length === 0)
-      deps.logger.info({ ladderLevel: level.name }, "level skipped: no targets to act on");
+    if (runs.length === 0) deps.logger.info({ ladderLevel: level.name }, "level skipped: no targets to act on");
+    if (level.approve && runs.length > 0) {
+      deps.onState("awaiting-approval", { escalationId: args.escalationId, level: level.name, since: deps.clock.now() });
+      deps.logger.warn(
+        { escalationId: args.escalationId, ladderLevel: level.name },
+        `waiting for approval: escalator approve ${args.escalationId}`,
+      );
+      const approval = await deps.awaitApproval({ escalationId: args.escalationId, level, plan: current }, args.stopSignal);
+      if (approval.decision === "stopped") return { kind: "stopped", replans };
+      if (approval.decision === "rejected") {
+        return { kind: "rejected", reason: `level ${level.name} rejected by ${approval.by}: ${approval.reason}`, replans };
+      }
+    }
     let replanned = false;
     for (const target of runs) {
-      if (args.stopSignal.aborted) return { kind: "stopped", replans };
+      if (!(await waitWhileGated(deps, args))) return { kind: "stopped", replans };
       deps.onState("escalating", {
         escalationId: args.escalationId,
         level: level.name,
@@ -116,4 +128,19 @@ export async function executePlan(deps: ControllerDeps, args: ExecutePlanArgs): 
     i++;
   }
   return { kind: "completed", replans };
+}
+
+/** Paused or in a maintenance window mid-plan: hold before the next step. False when stopped. */
+async function waitWhileGated(deps: ControllerDeps, args: ExecutePlanArgs): Promise<boolean> {
+  for (;;) {
+    if (args.stopSignal.aborted) return false;
+    const gate = deps.gate();
+    if (!gate) return true;
+    deps.onState("paused", { ...gate, escalationId: args.escalationId });
+    try {
+      await deps.clock.sleep(1_000, args.stopSignal);
+    } catch {
+      return false;
+    }
+  }
 }

@@ -1,8 +1,25 @@
 import type { CheckState } from "../config/schema.js";
 
-export type EscalationStatus = "running" | "succeeded" | "failed" | "stuck" | "interrupted" | "dry-run";
+export type EscalationStatus =
+  | "running"
+  | "succeeded"
+  | "failed"
+  | "stuck"
+  | "interrupted"
+  | "dry-run"
+  | "blocked"
+  | "rejected";
 export type StepStatus = "running" | "succeeded" | "failed" | "timed-out" | "interrupted" | "skipped";
-export type EngineStateName = "converged" | "quiescing" | "escalating" | "verifying" | "backoff" | "stuck";
+export type EngineStateName =
+  | "converged"
+  | "quiescing"
+  | "escalating"
+  | "verifying"
+  | "backoff"
+  | "stuck"
+  | "paused"
+  | "rate-limited"
+  | "awaiting-approval";
 
 export interface CheckTransitionRecord {
   environment: string;
@@ -101,9 +118,10 @@ export interface PruneCounts {
 }
 
 /**
- * Durable history. Every method is async so a PostgreSQL dialect can slot in later.
+ * Durable history, and the control state of `ControlStore`. Every method is async so a PostgreSQL
+ * dialect can slot in later.
  */
-export interface Store {
+export interface Store extends ControlStore {
   recordCheckTransition(t: CheckTransitionRecord): Promise<void>;
   upsertCheckStatus(s: CheckStatusRecord): Promise<void>;
   listCheckStatus(environment: string): Promise<CheckStatusRecord[]>;
@@ -143,7 +161,10 @@ export interface Store {
   recordNotification(n: NotificationRecord): Promise<void>;
   listNotifications(environment: string, opts?: { limit?: number }): Promise<NotificationRecord[]>;
 
-  /** Deletes finished escalations (with their steps), transitions, notifications and used acks older than `before`. */
+  /**
+   * Deletes finished escalations (with their steps and approvals), transitions, notifications,
+   * used acks, resolved alert states and expired silences older than `before`.
+   */
   pruneHistory(environment: string, before: number): Promise<PruneCounts>;
 
   close(): Promise<void>;

@@ -1,8 +1,9 @@
 import pino from "pino";
 import type { Notification } from "../../src/actions/types.js";
-import type { LevelConfig } from "../../src/config/schema.js";
+import type { GuardConfig, LevelConfig } from "../../src/config/schema.js";
 import { Controller } from "../../src/engine/controller.js";
 import type { ControllerDeps, StepOutcome, StepRequest } from "../../src/engine/controller-types.js";
+import { RateLimiter } from "../../src/engine/rate-limiter.js";
 import type { FailingCheck, Plan } from "../../src/engine/types.js";
 import type { EngineStateName, EscalationStatus } from "../../src/store/types.js";
 import { FakeClock } from "../../src/util/fake-clock.js";
@@ -24,6 +25,8 @@ export function controllerHarness(options: {
   maxAttempts?: number;
   dryRun?: boolean;
   runStep?: (request: StepRequest) => StepOutcome | Promise<StepOutcome>;
+  guard?: GuardConfig;
+  rateLimit?: { max: number; perMs: number };
 }) {
   const clock = new FakeClock();
   let failing: FailingCheck[] = [];
@@ -35,6 +38,8 @@ export function controllerHarness(options: {
   let counter = 0;
   let realRunStep: ControllerDeps["runStep"] | undefined;
   let pageHook: (() => Promise<void>) | undefined;
+  let gate: { reason: string; until: number | null } | undefined;
+  const approvals = new Map<string, (d: "approved" | "rejected") => void>();
   const deps: ControllerDeps = {
     environment: "shop",
     clock,
@@ -72,6 +77,16 @@ export function controllerHarness(options: {
       if (states[states.length - 1] !== state) states.push(state);
     },
     newEscalationId: () => `esc-${++counter}`,
+    gate: () => gate,
+    guardFor: () => options.guard ?? { max_failing: "100%", min: 1 },
+    rateLimiter: options.rateLimit ? new RateLimiter(options.rateLimit.max, options.rateLimit.perMs) : undefined,
+    awaitApproval: (request, signal) =>
+      new Promise((resolve) => {
+        signal.addEventListener("abort", () => resolve({ decision: "stopped" }), { once: true });
+        approvals.set(request.escalationId, (decision) =>
+          resolve(decision === "approved" ? { decision } : { decision, by: "carol", reason: "not now" }),
+        );
+      }),
   };
   const controller = new Controller(deps);
   const running = controller.run();
@@ -92,6 +107,15 @@ export function controllerHarness(options: {
     onVerify(fn: () => FailingCheck[]) {
       verifyResult = fn;
     },
+    /** Pauses (or resumes with undefined), as `escalator pause` or a maintenance window would. */
+    setGate(next: { reason: string; until: number | null } | undefined) {
+      gate = next;
+      controller.wake();
+    },
+    /** Decides the approval an escalation waits for. */
+    decide(escalationId: string, decision: "approved" | "rejected") {
+      approvals.get(escalationId)?.(decision);
+    },
     /** Makes paging wait on the given promise (e.g. a slow pager). */
     setPage(fn: () => Promise<void>) {
       pageHook = fn;
@@ -110,7 +134,7 @@ export function controllerHarness(options: {
 }
 
 export function level(name: string, extra: Partial<LevelConfig> = {}): LevelConfig {
-  return { name, run: [`./${name}.sh`], retries: 0, ...extra } as LevelConfig;
+  return { name, run: [`./${name}.sh`], retries: 0, approve: false, approve_timeout: 900_000, ...extra } as LevelConfig;
 }
 
 export function failure(check: string, levelName: string, target?: string): FailingCheck {
