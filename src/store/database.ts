@@ -1,6 +1,12 @@
 import type { Generated } from "kysely";
 import type { CheckState } from "../config/schema.js";
-import type { EngineStateName, EscalationStatus, StepStatus } from "./types.js";
+import type {
+  AlertStateRecord,
+  ApprovalDecision,
+  EngineStateName,
+  EscalationStatus,
+  StepStatus,
+} from "./types.js";
 
 // Column conventions, kept portable across dialects:
 // - timestamps are integer epoch milliseconds (bigint columns);
@@ -87,6 +93,52 @@ export interface NotificationsTable {
   outcomes: string;
 }
 
+export interface PausesTable {
+  environment: string;
+  paused_by: string;
+  reason: string;
+  since: number;
+  /** null: until someone resumes. */
+  until_at: number | null;
+}
+
+export interface SilencesTable {
+  id: Generated<number>;
+  environment: string;
+  check_name: string;
+  /** "" silences the check on every target. */
+  target: string;
+  silenced_by: string;
+  reason: string;
+  since: number;
+  /** Exclusive end of the window. */
+  until_at: number;
+}
+
+export interface ApprovalsTable {
+  escalation_id: string;
+  level: string;
+  decision: ApprovalDecision;
+  requested_at: number;
+  decided_at: number | null;
+  decided_by: string | null;
+  reason: string | null;
+}
+
+export interface AlertStatesTable {
+  environment: string;
+  fingerprint: string;
+  check_name: string;
+  target: string;
+  status: AlertStateRecord["status"];
+  /** JSON text. */
+  labels: string;
+  summary: string;
+  /** Alertmanager's RFC 3339 text, kept as sent. */
+  starts_at: string;
+  updated_at: number;
+}
+
 /** The Kysely schema of the store. */
 export interface Database {
   check_transitions: CheckTransitionsTable;
@@ -96,4 +148,8 @@ export interface Database {
   engine_state: EngineStateTable;
   acks: AcksTable;
   notifications: NotificationsTable;
+  pauses: PausesTable;
+  silences: SilencesTable;
+  approvals: ApprovalsTable;
+  alert_states: AlertStatesTable;
 }

@@ -136,8 +136,84 @@ const initial: Migration = {
   },
 };
 
-/** The store's migrations, in order of their names. */
-export const migrations: Readonly<Record<string, Migration>> = Object.freeze({ "0001_initial": initial });
+const control: Migration = {
+  async up(db: AnyDb) {
+    await db.schema
+      .createTable("pauses")
+      .ifNotExists()
+      .addColumn("environment", "text", (c) => c.primaryKey())
+      .addColumn("paused_by", "text", (c) => c.notNull())
+      .addColumn("reason", "text", (c) => c.notNull())
+      .addColumn("since", "bigint", (c) => c.notNull())
+      .addColumn("until_at", "bigint")
+      .execute();
+
+    await withIdColumn(db.schema.createTable("silences").ifNotExists())
+      .addColumn("environment", "text", (c) => c.notNull())
+      .addColumn("check_name", "text", (c) => c.notNull())
+      .addColumn("target", "text", (c) => c.notNull())
+      .addColumn("silenced_by", "text", (c) => c.notNull())
+      .addColumn("reason", "text", (c) => c.notNull())
+      .addColumn("since", "bigint", (c) => c.notNull())
+      .addColumn("until_at", "bigint", (c) => c.notNull())
+      .execute();
+    // Active silences (until_at > at) and pruning (until_at < before) both range over until_at.
+    await db.schema
+      .createIndex("silences_environment_until_at")
+      .ifNotExists()
+      .on("silences")
+      .columns(["environment", "until_at"])
+      .execute();
+
+    await db.schema
+      .createTable("approvals")
+      .ifNotExists()
+      .addColumn("escalation_id", "text", (c) => c.notNull().references("escalations.id").onDelete("cascade"))
+      .addColumn("level", "text", (c) => c.notNull())
+      .addColumn("decision", "text", (c) => c.notNull())
+      .addColumn("requested_at", "bigint", (c) => c.notNull())
+      .addColumn("decided_at", "bigint")
+      .addColumn("decided_by", "text")
+      .addColumn("reason", "text")
+      .addPrimaryKeyConstraint("approvals_pk", ["escalation_id", "level"])
+      .execute();
+    // Pending approvals are few among many decided ones; the primary key serves per-escalation lookups.
+    await db.schema
+      .createIndex("approvals_decision")
+      .ifNotExists()
+      .on("approvals")
+      .columns(["decision", "escalation_id"])
+      .execute();
+
+    await db.schema
+      .createTable("alert_states")
+      .ifNotExists()
+      .addColumn("environment", "text", (c) => c.notNull())
+      .addColumn("fingerprint", "text", (c) => c.notNull())
+      .addColumn("check_name", "text", (c) => c.notNull())
+      .addColumn("target", "text", (c) => c.notNull())
+      .addColumn("status", "text", (c) => c.notNull())
+      .addColumn("labels", "text", (c) => c.notNull())
+      .addColumn("summary", "text", (c) => c.notNull())
+      .addColumn("starts_at", "text", (c) => c.notNull())
+      .addColumn("updated_at", "bigint", (c) => c.notNull())
+      .addPrimaryKeyConstraint("alert_states_pk", ["environment", "fingerprint"])
+      .execute();
+    // Firing alerts per environment, and resolved ones older than a cut-off.
+    await db.schema
+      .createIndex("alert_states_environment_status_updated_at")
+      .ifNotExists()
+      .on("alert_states")
+      .columns(["environment", "status", "updated_at"])
+      .execute();
+  },
+};
+
+/** The store's migrations, in order of their names. Never edit one that has shipped; add the next. */
+export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
+  "0001_initial": initial,
+  "0002_control": control,
+});
 
 const provider: MigrationProvider = { getMigrations: async () => ({ ...migrations }) };
 

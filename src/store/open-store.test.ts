@@ -143,9 +143,9 @@ describe("sharing one file", () => {
 
     const second = await open(`sqlite:${path}`);
     expect((await second.consumeAcks("prod", 2)).map((a) => a.note)).toEqual(["before restart"]);
-    expect(inspect(path, (db) => db.prepare("select name from kysely_migration").pluck().all())).toEqual([
-      "0001_initial",
-    ]);
+    expect(
+      inspect(path, (db) => db.prepare("select name from kysely_migration order by name").pluck().all()),
+    ).toEqual(["0001_initial", "0002_control"]);
   });
 
   it("lets a daemon and a CLI command see each other's writes", async () => {

@@ -1,6 +1,7 @@
 import { Kysely } from "kysely";
 import { EscalatorError, errorMessage } from "../util/errors.js";
 import { checkHistory } from "./check-history.js";
+import { controlStore } from "./control-store.js";
 import type { Database } from "./database.js";
 import { dialectFor } from "./dialect-for.js";
 import { engineStateStore } from "./engine-state-store.js";
@@ -39,6 +40,7 @@ export async function openStore(url: string, opts: OpenStoreOptions = {}): Promi
     ...escalationHistory(db),
     ...engineStateStore(db),
     ...historyRetention(db),
+    ...controlStore(db),
     close: () => db.destroy(),
   };
 }
