@@ -38,7 +38,7 @@ describe("the local demo", () => {
       `127.0.0.1:${await freePort()}`,
       `127.0.0.1:${await freePort()}`,
     ];
-    const yaml = readFileSync(config, "utf8").replace(/web: \[.*\]/, `web: ${JSON.stringify(targets)}`);
+    const yaml = readFileSync(config, "utf8").replace(/list: \[.*\]/, `list: ${JSON.stringify(targets)}`);
     writeFileSync(config, yaml);
     daemon = startProcess([process.execPath, BIN, "-c", config, "run"]);
   });

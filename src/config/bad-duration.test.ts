@@ -99,3 +99,13 @@ describe("history retention", () => {
     ]);
   });
 });
+
+describe("maintenance windows", () => {
+  it("refuse a cron expression that does not parse, saying what is valid", () => {
+    expect(
+      problemsOf("environment: shop", ...LEVEL, "maintenance:", '  - cron: "61 2 * * *"', "    duration: 1h"),
+    ).toEqual([
+      'escalator.yaml:6:11 maintenance[0].cron: Invalid value for minute: 61; use five fields "minute hour day-of-month month day-of-week", e.g. "0 2 * * SUN"',
+    ]);
+  });
+});

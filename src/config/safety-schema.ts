@@ -9,20 +9,13 @@ const targetLimit = z.union([
 
 export const guardSchema = z
   .strictObject({
-    max_failing: targetLimit
-      .default("30%")
-      .meta({
-        description:
-          'Most targets of the group target-scoped levels may act on in one escalation: "30%" or a count',
-      }),
-    min: z
-      .number()
-      .int()
-      .min(0)
-      .default(1)
-      .meta({
-        description: "The limit is never below this many targets, so small fleets can still repair one node",
-      }),
+    max_failing: targetLimit.default("30%").meta({
+      description:
+        'Most targets of the group target-scoped levels may act on in one escalation: "30%" or a count',
+    }),
+    min: z.number().int().min(0).default(1).meta({
+      description: "The limit is never below this many targets, so small fleets can still repair one node",
+    }),
   })
   .meta({
     description:

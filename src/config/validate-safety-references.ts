@@ -1,3 +1,4 @@
+import { Cron } from "croner";
 import { suggestion } from "./did-you-mean.js";
 import type { ReferenceProblem } from "./validate-references.js";
 
@@ -78,6 +79,19 @@ export function validateSafetyReferences(
         message: `depends_on forms a cycle: ${cycle.join(" → ")}`,
       });
       break;
+    }
+  }
+
+  for (const [window, i] of items(config.maintenance)) {
+    if (typeof window.cron !== "string") continue;
+    try {
+      const timezone = typeof window.timezone === "string" ? window.timezone : undefined;
+      new Cron(window.cron, { paused: true, ...(timezone ? { timezone } : {}) });
+    } catch (error) {
+      problems.push({
+        path: ["maintenance", i, "cron"],
+        message: `${(error as Error).message.replace(/^CronPattern: /, "")}; use five fields "minute hour day-of-month month day-of-week", e.g. "0 2 * * SUN"`,
+      });
     }
   }
 

@@ -66,21 +66,30 @@ describe("controller safety", () => {
   });
 
   it("holds when the rate limit is used up, and pages once", async () => {
-    const h = controllerHarness({ levels: [level("deploy")], rateLimit: { max: 1, perMs: 3_600_000 }, maxAttempts: 5 });
+    const h = controllerHarness({
+      levels: [level("deploy")],
+      rateLimit: { max: 1, perMs: 3_600_000 },
+      maxAttempts: 5,
+    });
     h.setFailing([failure("smoke", "deploy")]);
     await h.clock.advance(30_000);
     expect(h.steps).toHaveLength(1);
     await h.clock.advance(600_000);
     expect(h.controller.state).toBe("rate-limited");
     expect(h.steps).toHaveLength(1);
-    expect(h.pages.map((p) => p.summary)).toEqual([expect.stringContaining("reached its rate limit (1 escalations per 60m)")]);
+    expect(h.pages.map((p) => p.summary)).toEqual([
+      expect.stringContaining("reached its rate limit (1 escalations per 60m)"),
+    ]);
     await h.clock.advance(3_600_000);
     expect(h.steps.length).toBeGreaterThan(1);
     await h.stop();
   });
 
   it("an approval gate holds the level until approved", async () => {
-    const h = controllerHarness({ levels: [level("node", { for_each: "web", approve: true }), level("deploy")], targets });
+    const h = controllerHarness({
+      levels: [level("node", { for_each: "web", approve: true }), level("deploy")],
+      targets,
+    });
     h.onVerify(() => []);
     h.setFailing([failure("port", "node", "web-1")]);
     await h.clock.advance(30_000);
@@ -100,7 +109,10 @@ describe("controller safety", () => {
     h.decide("esc-1", "rejected");
     await h.clock.advance(0);
     expect(h.steps).toHaveLength(0);
-    expect(h.journal[0]).toMatchObject({ status: "rejected", outcome: "level deploy rejected by carol: not now" });
+    expect(h.journal[0]).toMatchObject({
+      status: "rejected",
+      outcome: "level deploy rejected by carol: not now",
+    });
     expect(h.controller.state).toBe("stuck");
     await h.stop();
   });

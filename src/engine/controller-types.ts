@@ -69,7 +69,9 @@ export interface ControllerDeps {
   awaitApproval(
     request: { escalationId: string; level: LevelConfig; plan: Plan },
     signal: AbortSignal,
-  ): Promise<{ decision: "approved" } | { decision: "rejected"; by: string; reason: string } | { decision: "stopped" }>;
+  ): Promise<
+    { decision: "approved" } | { decision: "rejected"; by: string; reason: string } | { decision: "stopped" }
+  >;
 }
 
 /** Where escalations are recorded. */

@@ -3,8 +3,8 @@ import { errorMessage } from "../util/errors.js";
 import { backoffDelay } from "./backoff.js";
 import type { ControllerDeps } from "./controller-types.js";
 import { executePlan } from "./execute-plan.js";
-import { applyGuard } from "./guard.js";
 import { summarizeFailing } from "./failing-summary.js";
+import { applyGuard } from "./guard.js";
 import { plan as makePlan } from "./planner.js";
 import type { FailingCheck } from "./types.js";
 import { WakeSignal } from "./wake-signal.js";
@@ -96,7 +96,12 @@ export class Controller {
         // Paused or in a maintenance window: checks still run and are recorded; nothing escalates.
         if (this.current !== "paused") this.deps.logger.warn(gate, "paused: nothing escalates");
         this.enter("paused", { ...gate, failing: this.deps.currentFailing().length });
-        await this.waitForChange(Math.min(IDLE_POLL_MS, Math.max(1, (gate.until ?? Number.POSITIVE_INFINITY) - this.deps.clock.now())));
+        await this.waitForChange(
+          Math.min(
+            IDLE_POLL_MS,
+            Math.max(1, (gate.until ?? Number.POSITIVE_INFINITY) - this.deps.clock.now()),
+          ),
+        );
         continue;
       }
       if (this.current === "paused") this.enter("converged");
@@ -122,7 +127,10 @@ export class Controller {
         paged = true;
         const summary = `escalator ${this.deps.environment} reached its rate limit (${limiter.max} escalations per ${Math.round(limiter.perMs / 60_000)}m); holding until ${new Date(next).toISOString()}`;
         this.deps.logger.error(detail, summary);
-        if (!this.deps.dryRun) await this.deps.page({ environment: this.deps.environment, severity: "critical", summary, details: detail }).catch(() => {});
+        if (!this.deps.dryRun)
+          await this.deps
+            .page({ environment: this.deps.environment, severity: "critical", summary, details: detail })
+            .catch(() => {});
       }
       await this.waitForChange(Math.min(IDLE_POLL_MS, next - now));
       if (this.deps.currentFailing().length === 0) return false;
@@ -150,12 +158,13 @@ export class Controller {
       if (!(await this.waitForRateLimit())) return;
       const result = await this.escalate(failing, cycle);
       if (result.kind === "converged") return;
-      if (result.kind === "stuck") return this.holdStuck(result.reason, failing);
+      if (result.kind === "stuck") return this.holdStuck(result.reason, failing, result.escalationId);
       failing = result.failing;
       if (cycle >= this.deps.maxAttempts) {
         return this.holdStuck(
           `checks still failing after ${cycle} escalation cycles (max_attempts)`,
           failing,
+          result.escalationId,
         );
       }
       const delay = backoffDelay(cycle, this.deps.cycleBackoff);
@@ -178,8 +187,8 @@ export class Controller {
     cycle: number,
   ): Promise<
     | { kind: "converged" }
-    | { kind: "stuck"; reason: string }
-    | { kind: "still-failing"; failing: FailingCheck[] }
+    | { kind: "stuck"; reason: string; escalationId: string }
+    | { kind: "still-failing"; failing: FailingCheck[]; escalationId: string }
   > {
     const { deps } = this;
     const targets = deps.currentTargets();
@@ -193,10 +202,13 @@ export class Controller {
       // Too many targets failing at once is more likely a broken probe, network or provider than
       // a fleet to rebuild: act on none of them and let a human look at the numbers.
       const reason = guarded.trips
-        .map((t) => `blast-radius guard: ${t.failing} of ${t.targets} targets of ${t.group} failing, limit ${t.limit}`)
+        .map(
+          (t) =>
+            `blast-radius guard: ${t.failing} of ${t.targets} targets of ${t.group} failing, limit ${t.limit}`,
+        )
         .join("; ");
       await deps.journal.finish(id, "blocked", `${reason}; no target-scoped action ran`, deps.clock.now());
-      return { kind: "stuck", reason };
+      return { kind: "stuck", reason, escalationId: id };
     }
     const summary = plan.levels.map((l) =>
       l.scope === "targets" ? `${l.level}(${l.targets.join(",")})` : l.level,
@@ -210,7 +222,10 @@ export class Controller {
     } else {
       this.enter("escalating", { escalationId: id, cycle, plan: summary });
       // States the plan enters (paused, awaiting-approval) are the controller's states too.
-      const planDeps = { ...deps, onState: (state: EngineStateName, detail: Record<string, unknown>) => this.enter(state, detail) };
+      const planDeps = {
+        ...deps,
+        onState: (state: EngineStateName, detail: Record<string, unknown>) => this.enter(state, detail),
+      };
       const outcome = await executePlan(planDeps, {
         escalationId: id,
         plan,
@@ -230,11 +245,11 @@ export class Controller {
       }
       if (outcome.kind === "rejected") {
         await deps.journal.finish(id, "rejected", `${outcome.reason}${replanned}`, deps.clock.now());
-        return { kind: "stuck", reason: outcome.reason };
+        return { kind: "stuck", reason: outcome.reason, escalationId: id };
       }
       if (outcome.kind === "step-failed") {
         await deps.journal.finish(id, "failed", `${outcome.reason}${replanned}`, deps.clock.now());
-        return { kind: "stuck", reason: outcome.reason };
+        return { kind: "stuck", reason: outcome.reason, escalationId: id };
       }
     }
 
@@ -259,7 +274,9 @@ export class Controller {
     if (deps.dryRun) {
       if (still.length === 0)
         deps.logger.info({ escalationId: id }, "dry run: checks recovered by themselves");
-      return still.length === 0 ? { kind: "converged" } : { kind: "still-failing", failing: still };
+      return still.length === 0
+        ? { kind: "converged" }
+        : { kind: "still-failing", failing: still, escalationId: id };
     }
     if (still.length === 0) {
       await deps.journal.finish(
@@ -278,11 +295,11 @@ export class Controller {
       `checks still failing after escalation: ${names}${replanned}`,
       deps.clock.now(),
     );
-    return { kind: "still-failing", failing: still };
+    return { kind: "still-failing", failing: still, escalationId: id };
   }
 
   /** Page a human once, then hold until the checks recover or someone acks. */
-  private async holdStuck(reason: string, failing: FailingCheck[]): Promise<void> {
+  private async holdStuck(reason: string, failing: FailingCheck[], escalationId?: string): Promise<void> {
     const { deps } = this;
     this.enter("stuck", {
       reason,
@@ -302,7 +319,8 @@ export class Controller {
           environment: deps.environment,
           severity: "critical",
           summary,
-          details: { reason, ...summarizeFailing(failing) },
+          ...(escalationId ? { escalationId } : {}),
+          details: { state: "stuck", reason, ...summarizeFailing(failing) },
         });
       } catch (error) {
         deps.logger.error({ err: errorMessage(error) }, "paging failed");

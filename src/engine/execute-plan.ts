@@ -47,17 +47,29 @@ export async function executePlan(deps: ControllerDeps, args: ExecutePlanArgs): 
     const planned = current.levels[i] as Plan["levels"][number];
     const level = levelsByName.get(planned.level) as LevelConfig;
     const runs: (string | undefined)[] = planned.scope === "environment" ? [undefined] : planned.targets;
-    if (runs.length === 0) deps.logger.info({ ladderLevel: level.name }, "level skipped: no targets to act on");
+    if (runs.length === 0)
+      deps.logger.info({ ladderLevel: level.name }, "level skipped: no targets to act on");
     if (level.approve && runs.length > 0) {
-      deps.onState("awaiting-approval", { escalationId: args.escalationId, level: level.name, since: deps.clock.now() });
+      deps.onState("awaiting-approval", {
+        escalationId: args.escalationId,
+        level: level.name,
+        since: deps.clock.now(),
+      });
       deps.logger.warn(
         { escalationId: args.escalationId, ladderLevel: level.name },
         `waiting for approval: escalator approve ${args.escalationId}`,
       );
-      const approval = await deps.awaitApproval({ escalationId: args.escalationId, level, plan: current }, args.stopSignal);
+      const approval = await deps.awaitApproval(
+        { escalationId: args.escalationId, level, plan: current },
+        args.stopSignal,
+      );
       if (approval.decision === "stopped") return { kind: "stopped", replans };
       if (approval.decision === "rejected") {
-        return { kind: "rejected", reason: `level ${level.name} rejected by ${approval.by}: ${approval.reason}`, replans };
+        return {
+          kind: "rejected",
+          reason: `level ${level.name} rejected by ${approval.by}: ${approval.reason}`,
+          replans,
+        };
       }
     }
     let replanned = false;

@@ -5,7 +5,13 @@ import type { FailingCheck, LadderLevel } from "./types.js";
 
 const DEFAULT = { max_failing: "30%", min: 1 };
 const ladder: LadderLevel[] = [{ name: "account" }, { name: "node", for_each: "web" }, { name: "deploy" }];
-const down = (target: string): FailingCheck => ({ check: "port", level: "node", target, state: "CRITICAL", message: "down" });
+const down = (target: string): FailingCheck => ({
+  check: "port",
+  level: "node",
+  target,
+  state: "CRITICAL",
+  message: "down",
+});
 
 describe("guardLimit", () => {
   it.each([
@@ -22,7 +28,11 @@ describe("guardLimit", () => {
 describe("applyGuard on a 3-target group with the default guard", () => {
   const groups = { web: ["web-1", "web-2", "web-3"] };
   it("lets one failing target be repaired", () => {
-    const result = applyGuard(plan({ failing: [down("web-2")], levels: ladder, targets: groups }), groups, () => DEFAULT);
+    const result = applyGuard(
+      plan({ failing: [down("web-2")], levels: ladder, targets: groups }),
+      groups,
+      () => DEFAULT,
+    );
     expect(result.trips).toEqual([]);
     expect(result.plan.levels[0]?.targets).toEqual(["web-2"]);
   });

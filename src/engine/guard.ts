@@ -30,7 +30,8 @@ export function applyGuard(
 ): { plan: Plan; trips: GuardTrip[] } {
   const failingByGroup = new Map<string, Set<string>>();
   for (const level of plan.levels) {
-    if (level.scope !== "targets" || level.group === undefined || level.because.startsWith("all of ")) continue;
+    if (level.scope !== "targets" || level.group === undefined || level.because.startsWith("all of "))
+      continue;
     const set = failingByGroup.get(level.group) ?? new Set<string>();
     for (const target of level.targets) set.add(target);
     failingByGroup.set(level.group, set);
@@ -48,7 +49,11 @@ export function applyGuard(
       ...plan,
       levels: plan.levels.map((level) =>
         level.group !== undefined && tripped.has(level.group) && !level.because.startsWith("all of ")
-          ? { ...level, targets: [], because: `blast-radius guard: ${level.group} has too many failing targets` }
+          ? {
+              ...level,
+              targets: [],
+              because: `blast-radius guard: ${level.group} has too many failing targets`,
+            }
           : level,
       ),
       notes: [

@@ -79,7 +79,9 @@ export function controllerHarness(options: {
     newEscalationId: () => `esc-${++counter}`,
     gate: () => gate,
     guardFor: () => options.guard ?? { max_failing: "100%", min: 1 },
-    rateLimiter: options.rateLimit ? new RateLimiter(options.rateLimit.max, options.rateLimit.perMs) : undefined,
+    rateLimiter: options.rateLimit
+      ? new RateLimiter(options.rateLimit.max, options.rateLimit.perMs)
+      : undefined,
     awaitApproval: (request, signal) =>
       new Promise((resolve) => {
         signal.addEventListener("abort", () => resolve({ decision: "stopped" }), { once: true });
@@ -134,7 +136,14 @@ export function controllerHarness(options: {
 }
 
 export function level(name: string, extra: Partial<LevelConfig> = {}): LevelConfig {
-  return { name, run: [`./${name}.sh`], retries: 0, approve: false, approve_timeout: 900_000, ...extra } as LevelConfig;
+  return {
+    name,
+    run: [`./${name}.sh`],
+    retries: 0,
+    approve: false,
+    approve_timeout: 900_000,
+    ...extra,
+  } as LevelConfig;
 }
 
 export function failure(check: string, levelName: string, target?: string): FailingCheck {

@@ -6,6 +6,8 @@ const PACKAGE_OF: Record<string, string> = {
   check_tcp: "monitoring-plugins-basic",
   check_http: "monitoring-plugins-basic",
   ping: "iputils-ping",
+  prometheus: "prometheus",
+  "prometheus-alertmanager": "prometheus-alertmanager",
 };
 
 const EXTRA_DIRS = ["/usr/lib/nagios/plugins", "/usr/lib/monitoring-plugins"];
