@@ -28,7 +28,20 @@ checks:
 
 describe("escalator CLI", () => {
   it("--help for every command shows examples and exits 0", async () => {
-    for (const command of ["", "validate", "plan", "run", "status", "history", "ack"]) {
+    for (const command of [
+      "",
+      "validate",
+      "plan",
+      "run",
+      "status",
+      "history",
+      "ack",
+      "pause",
+      "resume",
+      "silence",
+      "approve",
+      "reject",
+    ]) {
       const result = await runCli(command ? [command, "--help"] : ["--help"]);
       expect(result.code, command).toBe(0);
       expect(result.stdout, command).toMatch(/Examples:/);
@@ -100,7 +113,7 @@ checks:
     const plan = await runCli(["-c", config, "plan"]);
     expect(plan.code).toBe(1);
     expect(plan.stdout).toContain(`CRITICAL - ${hostile}`);
-    const daemon = startProcess([process.execPath, BIN, "-c", config, "run"]);
+    const daemon = startProcess([process.execPath, BIN, "-c", config, "run", "--listen", "127.0.0.1:0"]);
     try {
       await eventually(() => existsSync(join(dir.path, "argv.json")), 15_000, "the node action to run");
     } finally {
@@ -111,10 +124,10 @@ checks:
   });
 
   it("refuses a second daemon for the same environment (exit 1), and takes over a stale lock", async () => {
-    const first = startProcess([process.execPath, BIN, "-c", passing, "run"]);
+    const first = startProcess([process.execPath, BIN, "-c", passing, "run", "--listen", "127.0.0.1:0"]);
     try {
       await first.waitFor(/escalator running/);
-      const second = await runCli(["-c", passing, "run"]);
+      const second = await runCli(["-c", passing, "run", "--listen", "127.0.0.1:0"]);
       expect(second.code).toBe(1);
       expect(second.stderr).toMatch(
         /another escalator daemon \(pid \d+\) is already running environment cli/,
@@ -123,7 +136,7 @@ checks:
       await first.stop("SIGKILL");
     }
     // The killed daemon left its lock behind; a new daemon takes it over.
-    const third = startProcess([process.execPath, BIN, "-c", passing, "run"]);
+    const third = startProcess([process.execPath, BIN, "-c", passing, "run", "--listen", "127.0.0.1:0"]);
     try {
       await third.waitFor(/escalator running/);
     } finally {
@@ -149,7 +162,7 @@ notify:
   - command: [node, -e, "require('fs').writeFileSync(process.argv[1], process.env.ESCALATOR_SUMMARY)", ${JSON.stringify(join(dir.path, "page.txt"))}]
 `,
     );
-    const daemon = startProcess([process.execPath, BIN, "-c", config, "run"]);
+    const daemon = startProcess([process.execPath, BIN, "-c", config, "run", "--listen", "127.0.0.1:0"]);
     try {
       await eventually(() => existsSync(join(dir.path, "page.txt")), 15_000, "a page");
       expect(readFileSync(join(dir.path, "page.txt"), "utf8")).toMatch(

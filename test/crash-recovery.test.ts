@@ -68,7 +68,7 @@ checks:
   });
 
   it("marks the escalation interrupted, keeps its step, and observes afresh before acting", async () => {
-    const first = startProcess([process.execPath, BIN, "-c", config, "run"]);
+    const first = startProcess([process.execPath, BIN, "-c", config, "run", "--listen", "127.0.0.1:0"]);
     processes.push(first);
     await eventually(() => existsSync(started), 20_000, "the repair step to start");
     first.child.kill("SIGKILL");
@@ -80,7 +80,7 @@ checks:
     const crashedId = before[0]?.id as string;
 
     const restartedAt = Date.now();
-    const second = startProcess([process.execPath, BIN, "-c", config, "run"]);
+    const second = startProcess([process.execPath, BIN, "-c", config, "run", "--listen", "127.0.0.1:0"]);
     processes.push(second);
     await second.waitFor(/marked interrupted/);
 

@@ -40,7 +40,7 @@ describe("the local demo", () => {
     ];
     const yaml = readFileSync(config, "utf8").replace(/list: \[.*\]/, `list: ${JSON.stringify(targets)}`);
     writeFileSync(config, yaml);
-    daemon = startProcess([process.execPath, BIN, "-c", config, "run"]);
+    daemon = startProcess([process.execPath, BIN, "-c", config, "run", "--listen", "127.0.0.1:0"]);
   });
 
   afterAll(async () => {

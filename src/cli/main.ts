@@ -3,6 +3,7 @@ import { Command, CommanderError } from "commander";
 import { ConfigError, EscalatorError, errorMessage } from "../util/errors.js";
 import { registerAck } from "./ack-command.js";
 import { EXIT } from "./command-context.js";
+import { registerControlCommands } from "./control-commands.js";
 import { registerHistory } from "./history-command.js";
 import { registerPlan } from "./plan-command.js";
 import { registerRun } from "./run-command.js";
@@ -36,7 +37,10 @@ Examples:
   escalator run                      the daemon
   escalator status                   state, failing checks, recent escalations
   escalator history <id>             one escalation's steps and output
-  escalator ack                      release a stuck environment`,
+  escalator ack                      release a stuck environment
+  escalator pause --for 1h           stop escalating (checks still run); escalator resume
+  escalator silence CHECK --for 30m  keep one check from escalating
+  escalator approve ID               let a level waiting for approval run`,
     )
     .exitOverride();
   registerValidate(program);
@@ -45,6 +49,7 @@ Examples:
   registerStatus(program);
   registerHistory(program);
   registerAck(program);
+  registerControlCommands(program);
   for (const command of program.commands) command.exitOverride();
   return program;
 }
