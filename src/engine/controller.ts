@@ -173,7 +173,11 @@ export class Controller {
         nextCycle: cycle + 1,
         ...summarizeFailing(failing, { limitBytes: 8192 }),
       });
-      await this.sleep(delay);
+      // Observe through the backoff: a recovery ends it early (an alert resolving, say).
+      const until = this.deps.clock.now() + delay;
+      while (this.deps.clock.now() < until && this.deps.currentFailing().length > 0) {
+        await this.waitForChange(until - this.deps.clock.now());
+      }
       failing = this.deps.currentFailing();
       if (failing.length === 0) {
         this.deps.logger.info("checks recovered during backoff");
