@@ -32,8 +32,8 @@ const ctx = (check: CheckConfig, timeoutMs = 5000): CheckContext => ({
 });
 
 describe("checkKinds and checkKindOf", () => {
-  it("registers the four built-ins by kind", () => {
-    expect([...checkKinds.keys()].sort()).toEqual(["command", "http", "ping", "tcp"]);
+  it("registers the built-ins by kind", () => {
+    expect([...checkKinds.keys()].sort()).toEqual(["command", "http", "ping", "prometheus", "tcp"]);
     for (const [kind, check] of checkKinds) expect(check.kind).toBe(kind);
   });
 
@@ -42,6 +42,7 @@ describe("checkKinds and checkKindOf", () => {
     [{ tcp: "x:1" }, "tcp"],
     [{ ping: "x" }, "ping"],
     [{ command: ["true"] }, "command"],
+    [{ prometheus: { url: "http://x:9090", query: "up == 0" } }, "prometheus"],
   ])("%j is %s", (probe, kind) => {
     expect(checkKindOf(config(probe))).toBe(kind);
   });

@@ -20,6 +20,8 @@ export interface PrometheusOptions {
 export interface StartedPrometheus {
   url: string;
   port: number;
+  /** The TSDB folder; queries.active in it lists the queries running now. */
+  dataDir: string;
   /** Runs an instant query (GET) and returns data.result; throws unless the status is success. */
   query(promql: string): Promise<unknown>;
   /** Stops Prometheus and removes its config and TSDB. */
@@ -105,7 +107,7 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Start
       throw new Error(`prometheus did not scrape its targets: ${String(error)}\n${server.process.output()}`);
     }
   }
-  return { url: server.url, port: server.port, query, stop };
+  return { url: server.url, port: server.port, dataDir: join(dir.path, "data"), query, stop };
 }
 
 async function waitForFirstScrapes(query: (promql: string) => Promise<unknown>, count: number) {
