@@ -68,3 +68,47 @@ describe("Observations", () => {
     expect(obs.size).toBe(1);
   });
 });
+
+describe("Observations: what does not plan levels", () => {
+  const flappy = (extra: Partial<CheckConfig> = {}) => check({ successes: 1, ...extra });
+
+  it("a flapping check triggers no escalation, tells the sink once, and settles by hysteresis", () => {
+    const flaps: boolean[] = [];
+    const obs = new Observations("shop", { onTransition: () => {}, onFlapping: (_i, flapping) => flaps.push(flapping) }, { low: 5, high: 20 });
+    const instance: CheckInstance = { key: "svc", check: flappy() };
+    obs.setInstances([instance]);
+    let at = 0;
+    for (let i = 0; i < 10; i++) obs.record(instance, result(i % 2 === 0 ? "CRITICAL" : "OK"), at++);
+    obs.record(instance, result("CRITICAL"), at++);
+    expect(flaps).toEqual([true]);
+    expect(obs.flappingKeys()).toEqual(["svc"]);
+    expect(obs.failing()).toEqual([]);
+    expect(obs.suppressed()).toEqual([{ check: "svc", target: "", why: "flapping" }]);
+    for (let i = 0; i < 25; i++) obs.record(instance, result("CRITICAL"), at++);
+    expect(flaps).toEqual([true, false]);
+    expect(obs.failing().map((f) => f.check)).toEqual(["svc"]);
+  });
+
+  it("a child's failure is attributed to its failing parent (per target) and plans nothing", () => {
+    const obs = new Observations("shop", { onTransition: () => {} });
+    const ping: CheckInstance = { key: "ping@a", check: check({ name: "ping", flapping: false }), target: "a" };
+    const http: CheckInstance = { key: "http@a", check: check({ name: "http", depends_on: ["ping"], flapping: false }), target: "a" };
+    const httpB: CheckInstance = { key: "http@b", check: check({ name: "http", depends_on: ["ping"], flapping: false }), target: "b" };
+    obs.setInstances([ping, http, httpB]);
+    obs.record(ping, result("CRITICAL"), 1);
+    obs.record(http, result("CRITICAL"), 1);
+    obs.record(httpB, result("CRITICAL"), 1);
+    expect(obs.failing().map((f) => `${f.check}@${f.target}`)).toEqual(["ping@a", "http@b"]);
+    expect(obs.suppressed()).toEqual([{ check: "http", target: "a", why: "attributed to failing parent ping" }]);
+  });
+
+  it("a silenced check still records but plans nothing", () => {
+    const obs = new Observations("shop", { onTransition: () => {} });
+    const instance: CheckInstance = { key: "svc@a", check: check({ flapping: false }), target: "a" };
+    obs.setInstances([instance]);
+    obs.setSilencer((name, target) => name === "svc" && target === "a");
+    obs.record(instance, result("CRITICAL"), 1);
+    expect(obs.failing()).toEqual([]);
+    expect(obs.suppressed()).toEqual([{ check: "svc", target: "a", why: "silenced" }]);
+  });
+});
