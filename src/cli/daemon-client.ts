@@ -1,9 +1,12 @@
 import { resolve } from "node:path";
 import type { ResolvedConfig } from "../config/load-config.js";
 import { loadApiTokens, parseListen } from "../server/tokens.js";
+import type { StatusView } from "../server/types.js";
 
 export interface DaemonClient {
   base: string;
+  /** The daemon's own view, from GET /api/v1/status. */
+  status: StatusView;
   /** POSTs JSON with the bearer token; returns the status and the parsed body. */
   post(
     path: string,
@@ -28,10 +31,11 @@ export async function connectDaemon(config: ResolvedConfig): Promise<DaemonClien
   const { host, port } = parseListen(config.listen);
   const connectHost = host === "0.0.0.0" ? "127.0.0.1" : host === "::" ? "::1" : host;
   const base = `http://${connectHost.includes(":") ? `[${connectHost}]` : connectHost}:${port}`;
+  let status: StatusView;
   try {
     const response = await fetch(`${base}/api/v1/status`, { signal: AbortSignal.timeout(1_500) });
     if (!response.ok) return undefined;
-    const status = (await response.json()) as { environment?: string };
+    status = (await response.json()) as StatusView;
     if (status.environment !== config.environment) return undefined;
   } catch {
     return undefined;
@@ -39,6 +43,7 @@ export async function connectDaemon(config: ResolvedConfig): Promise<DaemonClien
   const token = configTokens(config)[0];
   return {
     base,
+    status,
     async post(path, body) {
       const response = await fetch(`${base}${path}`, {
         method: "POST",

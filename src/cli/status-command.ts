@@ -2,7 +2,9 @@ import type { Command } from "commander";
 import { formatDuration } from "../util/duration.js";
 import { isProcessAlive } from "../util/run-process.js";
 import { configFor, EXIT, outputFor, withStore } from "./command-context.js";
+import { connectDaemon } from "./daemon-client.js";
 import { formatTime, stateStyle } from "./output.js";
+import { safetyLines } from "./status-safety.js";
 
 /** A daemon that has not written for this long is considered gone. */
 const HEARTBEAT_STALE_MS = 20_000;
@@ -30,6 +32,9 @@ export function registerStatus(program: Command): void {
           now - engine.heartbeatAt < HEARTBEAT_STALE_MS &&
           isProcessAlive(engine.pid);
         const detail = engine ? (JSON.parse(engine.detail) as Record<string, unknown>) : {};
+        const pause = await store.getPause(config.environment);
+        const silences = await store.listActiveSilences(config.environment, now);
+        const daemonView = alive ? (await connectDaemon(config))?.status : undefined;
         if (out.json) {
           out.data({
             environment: config.environment,
@@ -41,6 +46,9 @@ export function registerStatus(program: Command): void {
             engine: engine ? { state: engine.state, since: engine.since, detail } : null,
             checks: checks.map((c) => ({ ...c, perfdata: JSON.parse(c.perfdata) })),
             escalations,
+            pause: pause ?? null,
+            silences,
+            api: daemonView ?? null,
           });
         } else {
           const state = engine?.state ?? "unknown";
@@ -54,6 +62,7 @@ export function registerStatus(program: Command): void {
             `daemon: ${alive ? out.color("green", `running, pid ${engine?.pid}`) : out.color("red", "not running")}`,
           );
           for (const line of describeDetail(state, detail, now)) out.line(`  ${line}`);
+          for (const line of safetyLines({ now, pause, silences, daemon: daemonView })) out.line(`  ${line}`);
           const failing = checks.filter((c) => c.failing || c.state !== "OK");
           const shown = options.all ? checks : failing;
           out.line();
@@ -96,7 +105,7 @@ function describeDetail(state: string, detail: Record<string, unknown>, now: num
     lines.push(
       `${state} until ${formatTime(detail.until)} (${formatDuration(Math.max(0, detail.until - now))} left)`,
     );
-  if (typeof detail.level === "string")
+  if (typeof detail.level === "string" && state !== "awaiting-approval")
     lines.push(
       `running level ${detail.level}${detail.target ? ` on ${detail.target}` : ""}, cycle ${detail.cycle ?? 1}`,
     );

@@ -74,7 +74,11 @@ describe("Observations: what does not plan levels", () => {
 
   it("a flapping check triggers no escalation, tells the sink once, and settles by hysteresis", () => {
     const flaps: boolean[] = [];
-    const obs = new Observations("shop", { onTransition: () => {}, onFlapping: (_i, flapping) => flaps.push(flapping) }, { low: 5, high: 20 });
+    const obs = new Observations(
+      "shop",
+      { onTransition: () => {}, onFlapping: (_i, flapping) => flaps.push(flapping) },
+      { low: 5, high: 20 },
+    );
     const instance: CheckInstance = { key: "svc", check: flappy() };
     obs.setInstances([instance]);
     let at = 0;
@@ -91,15 +95,29 @@ describe("Observations: what does not plan levels", () => {
 
   it("a child's failure is attributed to its failing parent (per target) and plans nothing", () => {
     const obs = new Observations("shop", { onTransition: () => {} });
-    const ping: CheckInstance = { key: "ping@a", check: check({ name: "ping", flapping: false }), target: "a" };
-    const http: CheckInstance = { key: "http@a", check: check({ name: "http", depends_on: ["ping"], flapping: false }), target: "a" };
-    const httpB: CheckInstance = { key: "http@b", check: check({ name: "http", depends_on: ["ping"], flapping: false }), target: "b" };
+    const ping: CheckInstance = {
+      key: "ping@a",
+      check: check({ name: "ping", flapping: false }),
+      target: "a",
+    };
+    const http: CheckInstance = {
+      key: "http@a",
+      check: check({ name: "http", depends_on: ["ping"], flapping: false }),
+      target: "a",
+    };
+    const httpB: CheckInstance = {
+      key: "http@b",
+      check: check({ name: "http", depends_on: ["ping"], flapping: false }),
+      target: "b",
+    };
     obs.setInstances([ping, http, httpB]);
     obs.record(ping, result("CRITICAL"), 1);
     obs.record(http, result("CRITICAL"), 1);
     obs.record(httpB, result("CRITICAL"), 1);
     expect(obs.failing().map((f) => `${f.check}@${f.target}`)).toEqual(["ping@a", "http@b"]);
-    expect(obs.suppressed()).toEqual([{ check: "http", target: "a", why: "attributed to failing parent ping" }]);
+    expect(obs.suppressed()).toEqual([
+      { check: "http", target: "a", why: "attributed to failing parent ping" },
+    ]);
   });
 
   it("a silenced check still records but plans nothing", () => {
