@@ -123,6 +123,15 @@ checks:
     expect(existsSync(marker)).toBe(false);
   });
 
+  it("refuses to serve the API on a non-loopback address without a token (exit 2)", async () => {
+    const result = await runCli(["-c", passing, "run", "--listen", "0.0.0.0:0"], {
+      env: { ESCALATOR_API_TOKEN: "" },
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/0\.0\.0\.0/);
+    expect(result.stderr).toMatch(/token/i);
+  });
+
   it("refuses a second daemon for the same environment (exit 1), and takes over a stale lock", async () => {
     const first = startProcess([process.execPath, BIN, "-c", passing, "run", "--listen", "127.0.0.1:0"]);
     try {

@@ -294,7 +294,13 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
     startedAt,
   });
 
-  const heartbeat = setInterval(persistState, HEARTBEAT_MS);
+  const heartbeat = setInterval(() => {
+    persistState();
+    // The guard gauges follow the failing counts, whether or not an escalation tripped them.
+    void control.status().then((view) => {
+      for (const [group, values] of Object.entries(view.guard)) metrics.guard(group, values);
+    });
+  }, HEARTBEAT_MS);
   const prune = () =>
     track(
       store.pruneHistory(environment, clock.now() - config.retention).then((counts) => {
