@@ -2,18 +2,14 @@ import type { EngineStateName } from "../store/types.js";
 import { errorMessage } from "../util/errors.js";
 import { backoffDelay } from "./backoff.js";
 import type { ControllerDeps } from "./controller-types.js";
-import { executePlan } from "./execute-plan.js";
+import { type CycleHost, runEscalationCycle, StopRequested } from "./escalation-cycle.js";
 import { summarizeFailing } from "./failing-summary.js";
-import { applyGuard } from "./guard.js";
-import { plan as makePlan } from "./planner.js";
 import type { FailingCheck } from "./types.js";
 import { WakeSignal } from "./wake-signal.js";
 
 /** How often an idle controller re-reads check state even when nothing woke it. */
 const IDLE_POLL_MS = 5_000;
 const ERROR_RETRY_MS = 5_000;
-
-class StopRequested extends Error {}
 
 /**
  * The state machine of one environment:
@@ -27,7 +23,16 @@ export class Controller {
   private readonly stepKiller = new AbortController();
   private pendingAck: { by: string; note: string } | undefined;
 
-  constructor(private readonly deps: ControllerDeps) {}
+  private readonly cycleHost: CycleHost;
+
+  constructor(private readonly deps: ControllerDeps) {
+    this.cycleHost = {
+      deps,
+      enter: (state, detail) => this.enter(state, detail),
+      stopSignal: this.stopper.signal,
+      stepSignal: this.stepKiller.signal,
+    };
+  }
 
   get state(): EngineStateName {
     return this.current;
@@ -156,7 +161,7 @@ export class Controller {
     let failing = initialFailing;
     for (let cycle = 1; ; cycle++) {
       if (!(await this.waitForRateLimit())) return;
-      const result = await this.escalate(failing, cycle);
+      const result = await runEscalationCycle(this.cycleHost, failing, cycle);
       if (result.kind === "converged") return;
       if (result.kind === "stuck") return this.holdStuck(result.reason, failing, result.escalationId);
       failing = result.failing;
@@ -184,122 +189,6 @@ export class Controller {
         return;
       }
     }
-  }
-
-  private async escalate(
-    failing: FailingCheck[],
-    cycle: number,
-  ): Promise<
-    | { kind: "converged" }
-    | { kind: "stuck"; reason: string; escalationId: string }
-    | { kind: "still-failing"; failing: FailingCheck[]; escalationId: string }
-  > {
-    const { deps } = this;
-    const targets = deps.currentTargets();
-    const guarded = applyGuard(makePlan({ failing, levels: deps.levels, targets }), targets, deps.guardFor);
-    const plan = guarded.plan;
-    const id = deps.newEscalationId();
-    const startedAt = deps.clock.now();
-    deps.rateLimiter?.record(startedAt);
-    await deps.journal.start({ id, attempt: cycle, plan, dryRun: deps.dryRun, startedAt });
-    if (guarded.trips.length > 0) {
-      // Too many targets failing at once is more likely a broken probe, network or provider than
-      // a fleet to rebuild: act on none of them and let a human look at the numbers.
-      const reason = guarded.trips
-        .map(
-          (t) =>
-            `blast-radius guard: ${t.failing} of ${t.targets} targets of ${t.group} failing, limit ${t.limit}`,
-        )
-        .join("; ");
-      await deps.journal.finish(id, "blocked", `${reason}; no target-scoped action ran`, deps.clock.now());
-      return { kind: "stuck", reason, escalationId: id };
-    }
-    const summary = plan.levels.map((l) =>
-      l.scope === "targets" ? `${l.level}(${l.targets.join(",")})` : l.level,
-    );
-    deps.logger.warn({ escalationId: id, cycle, plan: summary, notes: plan.notes }, "escalating");
-
-    let replanned = "";
-    if (deps.dryRun) {
-      this.enter("escalating", { escalationId: id, cycle, dryRun: true });
-      await deps.journal.finish(id, "dry-run", `dry run: would run ${summary.join(" → ")}`, deps.clock.now());
-    } else {
-      this.enter("escalating", { escalationId: id, cycle, plan: summary });
-      // States the plan enters (paused, awaiting-approval) are the controller's states too.
-      const planDeps = {
-        ...deps,
-        onState: (state: EngineStateName, detail: Record<string, unknown>) => this.enter(state, detail),
-      };
-      const outcome = await executePlan(planDeps, {
-        escalationId: id,
-        plan,
-        cycle,
-        stopSignal: this.stopper.signal,
-        stepSignal: this.stepKiller.signal,
-      });
-      replanned = outcome.replans.length > 0 ? ` (${outcome.replans.join("; ")})` : "";
-      if (outcome.kind === "stopped") {
-        await deps.journal.finish(
-          id,
-          "interrupted",
-          `daemon stopped before the plan finished${replanned}`,
-          deps.clock.now(),
-        );
-        throw new StopRequested("stopped mid-escalation");
-      }
-      if (outcome.kind === "rejected") {
-        await deps.journal.finish(id, "rejected", `${outcome.reason}${replanned}`, deps.clock.now());
-        return { kind: "stuck", reason: outcome.reason, escalationId: id };
-      }
-      if (outcome.kind === "step-failed") {
-        await deps.journal.finish(id, "failed", `${outcome.reason}${replanned}`, deps.clock.now());
-        return { kind: "stuck", reason: outcome.reason, escalationId: id };
-      }
-    }
-
-    this.enter("verifying", { escalationId: id, cycle });
-    let still: FailingCheck[];
-    try {
-      still = await deps.verify(this.stopper.signal);
-    } catch (error) {
-      if (this.stopper.signal.aborted) throw error;
-      still = deps.currentFailing();
-      deps.logger.error(
-        { err: errorMessage(error) },
-        "verification failed to run; using the last known check states",
-      );
-    }
-    if (this.stopper.signal.aborted) {
-      // An abandoned verification proves nothing either way.
-      if (!deps.dryRun)
-        await deps.journal.finish(id, "interrupted", "daemon stopped during verification", deps.clock.now());
-      throw new StopRequested("stopped during verification");
-    }
-    if (deps.dryRun) {
-      if (still.length === 0)
-        deps.logger.info({ escalationId: id }, "dry run: checks recovered by themselves");
-      return still.length === 0
-        ? { kind: "converged" }
-        : { kind: "still-failing", failing: still, escalationId: id };
-    }
-    if (still.length === 0) {
-      await deps.journal.finish(
-        id,
-        "succeeded",
-        `checks pass after escalation${replanned}`,
-        deps.clock.now(),
-      );
-      deps.logger.info({ escalationId: id }, "converged");
-      return { kind: "converged" };
-    }
-    const names = still.map((f) => (f.target ? `${f.check}@${f.target}` : f.check)).join(", ");
-    await deps.journal.finish(
-      id,
-      "failed",
-      `checks still failing after escalation: ${names}${replanned}`,
-      deps.clock.now(),
-    );
-    return { kind: "still-failing", failing: still, escalationId: id };
   }
 
   /** Page a human once, then hold until the checks recover or someone acks. */

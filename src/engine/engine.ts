@@ -1,21 +1,22 @@
 import type { Logger } from "pino";
-import { notify } from "../actions/notify.js";
 import { runAction } from "../actions/registry.js";
 import type { ResolvedConfig } from "../config/load-config.js";
 import type { EngineStateName, Store } from "../store/types.js";
 import { type Clock, systemClock } from "../util/clock.js";
 import { errorMessage } from "../util/errors.js";
-import { routeAlert } from "./alert-routing.js";
 import { approvalWaiter } from "./approval-waiter.js";
 import { wireChecks } from "./check-wiring.js";
+import { pollControls, restoreFiringAlerts } from "./control-poller.js";
 import type { EngineControl } from "./control-types.js";
 import { Controller } from "./controller.js";
 import { acquireDaemonLock, daemonLockPath } from "./daemon-lock.js";
-import { createEngineControl, recordAlert } from "./engine-control.js";
+import { createEngineControl } from "./engine-control.js";
 import { EngineEvents } from "./engine-events.js";
 import { createEngineMetrics } from "./engine-metrics.js";
 import { bestEffortJournal, newEscalationId, storeJournal } from "./escalation-journal.js";
+import { instrumentedJournal, instrumentedSteps } from "./instrumented-history.js";
 import { MaintenanceGate } from "./maintenance-gate.js";
+import { observationSink } from "./observation-sink.js";
 import { Observations } from "./observations.js";
 import { page as sendPage } from "./paging.js";
 import { RateLimiter } from "./rate-limiter.js";
@@ -94,46 +95,18 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
 
   const observations = new Observations(
     environment,
-    {
-      onTransition: (transition, status) => {
-        const log = transition.failing ? logger.warn.bind(logger) : logger.info.bind(logger);
-        log(
-          {
-            check: transition.check,
-            target: transition.target || undefined,
-            state: transition.toState,
-            failing: transition.failing,
-          },
-          transition.message,
-        );
-        track(store.recordCheckTransition(transition));
-        track(store.upsertCheckStatus(status));
-        metrics.checkState(transition.check, transition.target, transition.toState);
-        events.emit("check", transition.at, { ...transition });
-        controller?.wake();
-      },
-      onFlapping: (instance, flapping, percent) => {
-        const what = `${instance.key} ${flapping ? "is flapping" : "stopped flapping"} (${percent.toFixed(1)}% state change over the last 21 results)`;
-        logger.warn({ check: instance.check.name, target: instance.target, flapping, percent }, what);
-        events.emit("check", clock.now(), {
-          check: instance.check.name,
-          target: instance.target ?? "",
-          flapping,
-          percent,
-        });
-        if (flapping && !dryRun) {
-          track(
-            sendPage(paging, {
-              environment,
-              severity: "warning",
-              summary: `escalator ${environment}: ${what}; it triggers no escalation until it settles`,
-              details: { check: instance.check.name, target: instance.target ?? "", percent },
-            }),
-          );
-        }
-        controller?.wake();
-      },
-    },
+    observationSink({
+      environment,
+      dryRun,
+      logger,
+      clock,
+      store,
+      metrics,
+      events,
+      track,
+      page: (n) => sendPage(paging, n),
+      wake: () => controller?.wake(),
+    }),
     config.flapping,
   );
   observations.setSilencer((check, target) => silences.covers(check, target, clock.now()));
@@ -165,23 +138,14 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
   applyInstances();
 
   // Alerts that were firing when the daemon stopped are still firing until Alertmanager says otherwise.
-  for (const alert of await store.listFiringAlerts(environment)) {
-    const routed = routeAlert(
-      {
-        fingerprint: alert.fingerprint,
-        status: "firing",
-        labels: JSON.parse(alert.labels),
-        annotations: { summary: alert.summary.replace(/^FIRING - /, "") },
-        startsAt: alert.startsAt,
-        endsAt: "",
-      },
-      config.alerts,
-      config.levels,
-      targets.current(),
-    );
-    if (!("ignored" in routed))
-      recordAlert({ config, observations, clock, controller: () => controller }, routed);
-  }
+  await restoreFiringAlerts({
+    config,
+    store,
+    observations,
+    clock,
+    targets: () => targets.current(),
+    controller: () => controller,
+  });
 
   const rateLimiter = new RateLimiter(config.rate_limit.max, config.rate_limit.per);
   rateLimiter.seed(
@@ -207,8 +171,6 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
       }),
     );
 
-  const journal = bestEffortJournal(storeJournal(store, environment), logger);
-  const stepStarts = new Map<number, { level: string; startedAt: number }>();
   controller = new Controller({
     environment,
     clock,
@@ -227,38 +189,13 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
       logger,
       configDir: config.dir,
       runAction,
-      store: {
-        startStep: async (step) => {
-          const id = await store.startStep(step);
-          stepStarts.set(id, { level: step.level, startedAt: step.startedAt });
-          events.emit("step", step.startedAt, { ...step, id, status: "running" });
-          return id;
-        },
-        finishStep: async (id, step) => {
-          await store.finishStep(id, step);
-          const began = stepStarts.get(id);
-          stepStarts.delete(id);
-          events.emit("step", step.endedAt, { id, status: step.status, exitCode: step.exitCode });
-          if (began !== undefined)
-            metrics.stepFinished(began.level, step.status, (step.endedAt - began.startedAt) / 1000);
-        },
-      },
+      store: instrumentedSteps(store, metrics, events),
     }),
-    journal: {
-      start: async (e) => {
-        await journal.start(e);
-        events.emit("escalation", e.startedAt, {
-          id: e.id,
-          attempt: e.attempt,
-          status: e.dryRun ? "dry-run" : "running",
-        });
-      },
-      finish: async (id, status, outcome, endedAt) => {
-        await journal.finish(id, status, outcome, endedAt);
-        metrics.escalationFinished(status);
-        events.emit("escalation", endedAt, { id, status, outcome });
-      },
-    },
+    journal: instrumentedJournal(
+      bestEffortJournal(storeJournal(store, environment), logger),
+      metrics,
+      events,
+    ),
     page: (notification) => sendPage(paging, notification),
     onState: (state, detail) => {
       if (state !== lastState.state) lastState = { state, since: clock.now(), detail };
@@ -311,17 +248,10 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
   prune();
   const pruning = setInterval(prune, PRUNE_EVERY_MS);
   // The CLI without a daemon API writes acks, pauses and silences to the store; pick them up.
-  const pollControls = async () => {
-    for (const ack of await store.consumeAcks(environment, clock.now())) controller?.ack(ack.by, ack.note);
-    const pause = await store.getPause(environment);
-    if (JSON.stringify(pause) !== JSON.stringify(gate.currentPause)) {
-      gate.setPause(pause);
-      controller?.wake();
-    }
-    await silences.refresh(clock.now());
-  };
   const controlPoll = setInterval(() => {
-    pollControls().catch((error) => logger.error({ err: errorMessage(error) }, "reading controls failed"));
+    pollControls({ store, environment, clock, gate, silences, controller: () => controller }).catch((error) =>
+      logger.error({ err: errorMessage(error) }, "reading controls failed"),
+    );
   }, CONTROL_POLL_MS);
   persistState();
 
