@@ -71,7 +71,7 @@ describe("createEngineMetrics", () => {
     metrics.engineState("awaiting-approval");
     const { body } = await metrics.render();
     const states = body.split("\n").filter((l) => l.startsWith("escalator_engine_state{"));
-    expect(states).toHaveLength(7);
+    expect(states).toHaveLength(9);
     expect(states.filter((l) => l.endsWith(" 1"))).toEqual([
       'escalator_engine_state{state="awaiting-approval",environment="prod"} 1',
     ]);

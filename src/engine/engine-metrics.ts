@@ -21,17 +21,20 @@ const FINISHED_ESCALATIONS: readonly EscalationStatus[] = [
   "stuck",
   "interrupted",
   "dry-run",
+  "blocked",
+  "rejected",
 ];
-const ENGINE_STATES: readonly (EngineStateName | "awaiting-approval")[] = [
+const ENGINE_STATES: readonly EngineStateName[] = [
   "converged",
   "quiescing",
   "escalating",
   "verifying",
   "backoff",
   "stuck",
+  "paused",
+  "rate-limited",
   "awaiting-approval",
 ];
-/** From a quick command (0.1 s) to a long rebuild (1 h). */
 const STEP_BUCKETS = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800, 3600];
 
 /**
