@@ -46,8 +46,14 @@ describe("CheckTracker", () => {
     {
       name: "escalateOn WARNING makes WARNING count; CRITICAL still does",
       options: { failures: 2, successes: 1, escalateOn: ["WARNING"] },
-      states: [W, C, U, W, W],
+      states: [W, C, O, W, W],
       failing: [P, F, P, P, F],
+    },
+    {
+      name: "an UNKNOWN that does not escalate proves nothing: it neither starts nor ends a failure",
+      options: { failures: 1, successes: 1, escalateOn: [] },
+      states: [U, C, U, U, O, U],
+      failing: [P, F, F, F, P, P],
     },
     {
       name: "escalateOn UNKNOWN: a mix of requiring states keeps the streak",

@@ -44,6 +44,16 @@ export class CheckTracker {
     const previousState = this.current?.state;
     this.current = result;
     const requires = this.requiresEscalation(result.state);
+    // An UNKNOWN that does not escalate is no information either way: it neither starts a
+    // failure nor proves a repair worked (a monitoring outage must not read as "healthy").
+    if (result.state === "UNKNOWN" && !requires) {
+      return {
+        failing: this.isFailing,
+        changed: false,
+        stateChanged: previousState !== result.state,
+        previousState,
+      };
+    }
     // The streak counts results pointing away from the current verdict; one the other way resets it.
     if (requires !== this.isFailing) this.streak += 1;
     else this.streak = 0;

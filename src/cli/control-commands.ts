@@ -131,7 +131,9 @@ export function registerControlCommands(program: Command): void {
             by,
           },
           offline: async (store, config, now) => {
-            if (!config.checks.some((c) => c.name === check) && !check.startsWith("alert:")) {
+            const known =
+              config.checks.some((c) => c.name === check) || config.alerts.some((a) => a.name === check);
+            if (!known && !check.startsWith("alert:")) {
               throw new EscalatorError(
                 "USAGE",
                 `no check named ${check}; checks are: ${config.checks.map((c) => c.name).join(", ")}`,

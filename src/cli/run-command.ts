@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { type RunningEngine, startEngine } from "../engine/engine.js";
 import { createApp } from "../server/create-app.js";
 import { type RunningServer, startServer } from "../server/start-server.js";
-import { assertSafeListen, parseListen } from "../server/tokens.js";
+import { assertSafeListen, isLoopbackHost, parseListen } from "../server/tokens.js";
 import { openStore } from "../store/open-store.js";
 import { errorMessage } from "../util/errors.js";
 import { configFor, EXIT } from "./command-context.js";
@@ -74,12 +74,24 @@ Examples:
       try {
         const publicUrl = config.api.public_url ?? `http://${listen}`;
         engine = await startEngine({ config, store, logger, dryRun: options.dryRun ?? false, publicUrl });
+        const { host } = parseListen(listen);
+        // On loopback, answer only to loopback names: a web page cannot reach us by DNS rebinding.
+        const allowedHosts = isLoopbackHost(host)
+          ? [
+              "localhost",
+              "127.0.0.1",
+              "::1",
+              host,
+              ...(config.api.public_url ? [new URL(config.api.public_url).hostname] : []),
+            ]
+          : undefined;
         const app = createApp({
           control: engine.control,
           tokens,
           logger,
           maxBodyBytes: config.api.max_body,
           publicUrl,
+          allowedHosts,
         });
         server = await startServer({ app, listen: parseListen(listen), logger });
         if (signals > 0) void engine.stop();

@@ -18,6 +18,7 @@ describe("approvalWaiter", () => {
       page: async (n) => {
         pages.push(n);
       },
+      stillFailing: () => true,
       store: {
         requestApproval: async (a) => {
           record = { ...a, decision: "pending", decidedAt: null, by: null, reason: null };
@@ -32,7 +33,7 @@ describe("approvalWaiter", () => {
       trigger: [],
       notes: [],
     };
-    const decision = wait({ escalationId: "shop-1", level, plan }, new AbortController().signal);
+    const decision = wait({ escalationId: "shop-1", level, plan, revision: 0 }, new AbortController().signal);
     await clock.advance(59_000);
     expect(pages).toHaveLength(0);
     await clock.advance(5_000);

@@ -16,21 +16,30 @@ export function approvalWaiter(deps: {
   clock: Clock;
   logger: Logger;
   page(notification: Notification): Promise<void>;
-  onRequested?(escalationId: string, level: string): void;
+  /** Whether anything still fails; when nothing does, the request is withdrawn. */
+  stillFailing(): boolean;
 }): ControllerDeps["awaitApproval"] {
-  return async ({ escalationId, level, plan }, signal) => {
+  return async ({ escalationId, level, plan, revision }, signal) => {
+    // Each plan revision asks anew: a yes for the first plan's targets is not a yes for a re-plan's.
+    const key = revision === 0 ? level.name : `${level.name} (re-plan ${revision})`;
     const requested = await deps.store.requestApproval({
       escalationId,
-      level: level.name,
+      level: key,
       requestedAt: deps.clock.now(),
     });
-    deps.onRequested?.(escalationId, level.name);
     let paged = false;
     for (;;) {
-      const record = await deps.store.getApproval(escalationId, level.name);
+      const record = await deps.store.getApproval(escalationId, key);
       if (record?.decision === "approved") return { decision: "approved" };
       if (record?.decision === "rejected") {
         return { decision: "rejected", by: record.by ?? "someone", reason: record.reason ?? "" };
+      }
+      if (!deps.stillFailing()) {
+        deps.logger.info(
+          { escalationId, ladderLevel: level.name },
+          "checks recovered while waiting for approval; nothing to approve",
+        );
+        return { decision: "withdrawn" };
       }
       if (!paged && deps.clock.now() - requested.requestedAt >= level.approve_timeout) {
         paged = true;

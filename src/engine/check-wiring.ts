@@ -31,8 +31,24 @@ export function wireChecks(options: {
   const record = (instance: CheckInstance, result: CheckResult) => {
     if (!fansOut(instance.check)) return observations.record(instance, result, clock.now());
     const group = options.targets()[instance.check.for_each as string] ?? [];
+    // Series name targets by label value, often host:port where the group says host.
+    const byTarget = new Map<string, { state: CheckResult["state"]; message: string }>();
+    for (const [key, value] of Object.entries(result.byTarget ?? {})) {
+      byTarget.set(key, value);
+      if (!byTarget.has(key.replace(/:\d+$/, ""))) byTarget.set(key.replace(/:\d+$/, ""), value);
+    }
+    const members = new Set(group);
+    const unmatched = Object.keys(result.byTarget ?? {}).filter(
+      (k) => !members.has(k) && !members.has(k.replace(/:\d+$/, "")),
+    );
+    if (unmatched.length > 0) {
+      options.logger.warn(
+        { check: instance.check.name, series: unmatched.slice(0, 5) },
+        "failing series name no target of the group",
+      );
+    }
     for (const target of group) {
-      const own = result.byTarget?.[target];
+      const own = byTarget.get(target);
       const perTarget: CheckResult =
         result.state === "UNKNOWN" && !own
           ? result

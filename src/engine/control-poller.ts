@@ -16,13 +16,17 @@ export async function pollControls(context: {
   gate: MaintenanceGate;
   silences: Silences;
   controller(): Controller | undefined;
+  /** The pause as last read from the store (JSON), shared between polls. */
+  lastPause: { value: string };
 }): Promise<void> {
   const { store, environment, clock } = context;
   for (const ack of await store.consumeAcks(environment, clock.now()))
     context.controller()?.ack(ack.by, ack.note);
-  const pause = await store.getPause(environment);
-  if (JSON.stringify(pause) !== JSON.stringify(context.gate.currentPause)) {
-    context.gate.setPause(pause);
+  // Only a change in the store moves the gate, so a stale read cannot undo a pause the API just set.
+  const pause = JSON.stringify((await store.getPause(environment)) ?? null);
+  if (pause !== context.lastPause.value) {
+    context.lastPause.value = pause;
+    context.gate.setPause(JSON.parse(pause) ?? undefined);
     context.controller()?.wake();
   }
   await context.silences.refresh(clock.now());

@@ -67,10 +67,14 @@ export interface ControllerDeps {
    * "rejected" (with who and why) or "stopped" when the daemon stops meanwhile.
    */
   awaitApproval(
-    request: { escalationId: string; level: LevelConfig; plan: Plan },
+    request: { escalationId: string; level: LevelConfig; plan: Plan; revision: number },
     signal: AbortSignal,
   ): Promise<
-    { decision: "approved" } | { decision: "rejected"; by: string; reason: string } | { decision: "stopped" }
+    | { decision: "approved" }
+    | { decision: "rejected"; by: string; reason: string }
+    | { decision: "stopped" }
+    /** The failures the level answers are gone: nothing to approve any more. */
+    | { decision: "withdrawn" }
   >;
 }
 

@@ -160,6 +160,8 @@ export class Controller {
   private async converge(initialFailing: FailingCheck[]): Promise<void> {
     let failing = initialFailing;
     for (let cycle = 1; ; cycle++) {
+      // A pause or maintenance window that began during quiescence or backoff: hold, do not start.
+      if (this.deps.gate()) return;
       if (!(await this.waitForRateLimit())) return;
       const result = await runEscalationCycle(this.cycleHost, failing, cycle);
       if (result.kind === "converged") return;

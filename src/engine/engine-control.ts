@@ -88,6 +88,9 @@ export function createEngineControl(deps: EngineControlDeps): EngineControl {
       return ok(`silence #${id}: ${check}${target ? ` on ${target}` : ""} for ${formatDuration(forMs)}`);
     },
     async approve(escalationId, by) {
+      if ((await store.getEscalation(escalationId))?.environment !== environment) {
+        return { ok: false, status: 404, error: `no escalation ${escalationId} in ${environment}` };
+      }
       const decided = await store.decideApproval(escalationId, "approved", by, "", clock.now());
       if (!decided)
         return { ok: false, status: 404, error: `escalation ${escalationId} is not waiting for approval` };
@@ -95,6 +98,9 @@ export function createEngineControl(deps: EngineControlDeps): EngineControl {
       return ok(`approved level ${decided.level} of ${escalationId}`);
     },
     async reject(escalationId, by, reason) {
+      if ((await store.getEscalation(escalationId))?.environment !== environment) {
+        return { ok: false, status: 404, error: `no escalation ${escalationId} in ${environment}` };
+      }
       const decided = await store.decideApproval(escalationId, "rejected", by, reason, clock.now());
       if (!decided)
         return { ok: false, status: 404, error: `escalation ${escalationId} is not waiting for approval` };
@@ -137,8 +143,9 @@ async function ingestAlerts(deps: EngineControlDeps, alerts: IncomingAlert[]) {
       startsAt: alert.startsAt,
       updatedAt: clock.now(),
     });
-    if (!isNew) continue;
-    result.changed++;
+    if (isNew) result.changed++;
+    // Repeats of the same state are no-ops for the tracker, so duplicates still plan once; but an
+    // alert the store already knew (say, ignored at restart) still reaches the observations.
     recordAlert(deps, routed);
   }
   return result;

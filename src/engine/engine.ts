@@ -211,7 +211,14 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
       const spec = config.targets[group];
       return (spec && !Array.isArray(spec) && "guard" in spec ? spec.guard : undefined) ?? config.guard;
     },
-    awaitApproval: approvalWaiter({ environment, store, clock, logger, page: (n) => sendPage(paging, n) }),
+    awaitApproval: approvalWaiter({
+      environment,
+      store,
+      clock,
+      logger,
+      page: (n) => sendPage(paging, n),
+      stillFailing: () => observations.failing().length > 0,
+    }),
   });
 
   const control = createEngineControl({
@@ -234,9 +241,12 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
   const heartbeat = setInterval(() => {
     persistState();
     // The guard gauges follow the failing counts, whether or not an escalation tripped them.
-    void control.status().then((view) => {
-      for (const [group, values] of Object.entries(view.guard)) metrics.guard(group, values);
-    });
+    control
+      .status()
+      .then((view) => {
+        for (const [group, values] of Object.entries(view.guard)) metrics.guard(group, values);
+      })
+      .catch((error: unknown) => logger.error({ err: errorMessage(error) }, "computing status failed"));
   }, HEARTBEAT_MS);
   const prune = () =>
     track(
@@ -248,10 +258,17 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
   prune();
   const pruning = setInterval(prune, PRUNE_EVERY_MS);
   // The CLI without a daemon API writes acks, pauses and silences to the store; pick them up.
+  const lastPause = { value: JSON.stringify(gate.currentPause ?? null) };
   const controlPoll = setInterval(() => {
-    pollControls({ store, environment, clock, gate, silences, controller: () => controller }).catch((error) =>
-      logger.error({ err: errorMessage(error) }, "reading controls failed"),
-    );
+    pollControls({
+      store,
+      environment,
+      clock,
+      gate,
+      silences,
+      controller: () => controller,
+      lastPause,
+    }).catch((error) => logger.error({ err: errorMessage(error) }, "reading controls failed"));
   }, CONTROL_POLL_MS);
   persistState();
 

@@ -2,7 +2,7 @@ import type { EngineStateName } from "../store/types.js";
 import { errorMessage } from "../util/errors.js";
 import type { ControllerDeps } from "./controller-types.js";
 import { executePlan } from "./execute-plan.js";
-import { applyGuard } from "./guard.js";
+import { applyGuard, guardReason } from "./guard.js";
 import { plan as makePlan } from "./planner.js";
 import type { FailingCheck } from "./types.js";
 
@@ -39,20 +39,16 @@ export async function runEscalationCycle(
   const plan = guarded.plan;
   const id = deps.newEscalationId();
   const startedAt = deps.clock.now();
-  deps.rateLimiter?.record(startedAt);
   await deps.journal.start({ id, attempt: cycle, plan, dryRun: deps.dryRun, startedAt });
   if (guarded.trips.length > 0) {
     // Too many targets failing at once is more likely a broken probe, network or provider than
     // a fleet to rebuild: act on none of them and let a human look at the numbers.
-    const reason = guarded.trips
-      .map(
-        (t) =>
-          `blast-radius guard: ${t.failing} of ${t.targets} targets of ${t.group} failing, limit ${t.limit}`,
-      )
-      .join("; ");
+    const reason = guardReason(guarded.trips);
     await deps.journal.finish(id, "blocked", `${reason}; no target-scoped action ran`, deps.clock.now());
     return { kind: "stuck", reason, escalationId: id };
   }
+  // Only escalations that act use the rate-limit budget.
+  if (!deps.dryRun) deps.rateLimiter?.record(startedAt);
   const summary = plan.levels.map((l) =>
     l.scope === "targets" ? `${l.level}(${l.targets.join(",")})` : l.level,
   );
@@ -85,6 +81,15 @@ export async function runEscalationCycle(
         deps.clock.now(),
       );
       throw new StopRequested("stopped mid-escalation");
+    }
+    if (outcome.kind === "blocked") {
+      await deps.journal.finish(
+        id,
+        "blocked",
+        `${outcome.reason}; re-plan refused${replanned}`,
+        deps.clock.now(),
+      );
+      return { kind: "stuck", reason: outcome.reason, escalationId: id };
     }
     if (outcome.kind === "rejected") {
       await deps.journal.finish(id, "rejected", `${outcome.reason}${replanned}`, deps.clock.now());

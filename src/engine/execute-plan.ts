@@ -1,6 +1,7 @@
 import type { LevelConfig } from "../config/schema.js";
 import type { ControllerDeps } from "./controller-types.js";
 import { summarizeFailing } from "./failing-summary.js";
+import { applyGuard, guardReason } from "./guard.js";
 import { plan as makePlan, mostDrasticIndex } from "./planner.js";
 import type { FailingCheck, Plan } from "./types.js";
 
@@ -8,6 +9,7 @@ export type PlanOutcome =
   | { kind: "completed"; replans: string[] }
   | { kind: "step-failed"; reason: string; replans: string[] }
   | { kind: "rejected"; reason: string; replans: string[] }
+  | { kind: "blocked"; reason: string; replans: string[] }
   | { kind: "stopped"; replans: string[] };
 
 export function instanceKey(failure: Pick<FailingCheck, "check" | "target">): string {
@@ -50,6 +52,7 @@ export async function executePlan(deps: ControllerDeps, args: ExecutePlanArgs): 
     if (runs.length === 0)
       deps.logger.info({ ladderLevel: level.name }, "level skipped: no targets to act on");
     if (level.approve && runs.length > 0) {
+      if (!(await waitWhileGated(deps, args))) return { kind: "stopped", replans };
       deps.onState("awaiting-approval", {
         escalationId: args.escalationId,
         level: level.name,
@@ -59,10 +62,12 @@ export async function executePlan(deps: ControllerDeps, args: ExecutePlanArgs): 
         { escalationId: args.escalationId, ladderLevel: level.name },
         `waiting for approval: escalator approve ${args.escalationId}`,
       );
+      // After a re-plan the targets may differ: ask again rather than reuse an earlier yes.
       const approval = await deps.awaitApproval(
-        { escalationId: args.escalationId, level, plan: current },
+        { escalationId: args.escalationId, level, plan: current, revision: replans.length },
         args.stopSignal,
       );
+      if (approval.decision === "withdrawn") return { kind: "completed", replans };
       if (approval.decision === "stopped") return { kind: "stopped", replans };
       if (approval.decision === "rejected") {
         return {
@@ -105,12 +110,16 @@ export async function executePlan(deps: ControllerDeps, args: ExecutePlanArgs): 
       const drastic = mostDrasticIndex(failing.filter(isNew), deps.levels);
       if (drastic !== undefined && drastic < planned.index) {
         for (const f of failing) handled.add(instanceKey(f));
-        current = makePlan({
-          failing,
-          levels: deps.levels,
-          targets: deps.currentTargets(),
-          startAt: drastic,
-        });
+        const targets = deps.currentTargets();
+        // A re-plan passes the blast-radius guard like any plan: a blip that fails many targets
+        // mid-escalation must not turn into acting on all of them.
+        const guarded = applyGuard(
+          makePlan({ failing, levels: deps.levels, targets, startAt: drastic }),
+          targets,
+          deps.guardFor,
+        );
+        if (guarded.trips.length > 0) return { kind: "blocked", reason: guardReason(guarded.trips), replans };
+        current = guarded.plan;
         const note = `re-planned from level ${deps.levels[drastic]?.name} after a more drastic failure appeared`;
         replans.push(note);
         deps.logger.warn({ escalationId: args.escalationId, plan: current.levels.map((l) => l.level) }, note);

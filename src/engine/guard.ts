@@ -67,3 +67,13 @@ export function applyGuard(
     trips,
   };
 }
+
+/** "blast-radius guard: 3 of 3 targets of web failing, limit 1" for each trip. */
+export function guardReason(trips: readonly GuardTrip[]): string {
+  return trips
+    .map(
+      (t) =>
+        `blast-radius guard: ${t.failing} of ${t.targets} targets of ${t.group} failing, limit ${t.limit}`,
+    )
+    .join("; ");
+}

@@ -123,10 +123,45 @@ describe("bad input changes nothing", () => {
     expect(body).toMatchObject({ code: "UNSUPPORTED_MEDIA_TYPE" });
   });
 
-  it("an empty body counts as {} whatever its Content-Type", async () => {
+  it("an empty JSON body counts as {}; any other Content-Type is refused (a form cannot drive the API)", async () => {
     const { control, post } = setup();
-    expect((await post("/api/v1/resume", "", { "Content-Type": "text/plain" })).status).toBe(200);
+    await expectRefused(await post("/api/v1/resume", "", { "Content-Type": "text/plain" }), control, 415);
+    await expectRefused(
+      await post("/api/v1/pause", "", { "Content-Type": "application/x-www-form-urlencoded" }),
+      control,
+      415,
+    );
+    expect((await post("/api/v1/resume", "", { "Content-Type": "application/json" })).status).toBe(200);
     expect(control.changes).toEqual([{ method: "resume", args: [{ by: "api" }] }]);
+  });
+
+  it("refuses requests a web page on another site makes, and foreign Host names when told which to answer", async () => {
+    const control = new FakeEngineControl();
+    const app = createApp({ control, tokens: [], allowedHosts: ["127.0.0.1", "localhost"] });
+    const json = { "Content-Type": "application/json" };
+    const crossSite = await app.request("http://127.0.0.1:8470/api/v1/pause", {
+      method: "POST",
+      headers: { ...json, "Sec-Fetch-Site": "cross-site" },
+      body: "{}",
+    });
+    expect(crossSite.status).toBe(403);
+    const foreignOrigin = await app.request("http://127.0.0.1:8470/api/v1/pause", {
+      method: "POST",
+      headers: { ...json, Origin: "https://evil.example" },
+      body: "{}",
+    });
+    expect(foreignOrigin.status).toBe(403);
+    const rebound = await app.request("http://evil.example:8470/api/v1/status", {
+      headers: { Host: "evil.example:8470" },
+    });
+    expect(rebound.status).toBe(403);
+    expect(control.changes).toEqual([]);
+    const local = await app.request("http://127.0.0.1:8470/api/v1/pause", {
+      method: "POST",
+      headers: { ...json, Host: "127.0.0.1:8470" },
+      body: "{}",
+    });
+    expect(local.status).toBe(200);
   });
 
   it("lists at most 20 problems in the message", async () => {

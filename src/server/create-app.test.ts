@@ -11,7 +11,7 @@ function setup(tokens: readonly string[] = [TOKEN]) {
     app.request(path, {
       method: "POST",
       headers: {
-        ...(body === undefined ? {} : { "Content-Type": "application/json" }),
+        "Content-Type": "application/json",
         ...(token === null ? {} : { Authorization: `Bearer ${token}` }),
       },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
@@ -204,7 +204,7 @@ describe("createApp: auth", () => {
     const { app, control } = setup(["first", "second"]);
     const res = await app.request("/api/v1/resume", {
       method: "POST",
-      headers: { Authorization: "bearer second" },
+      headers: { Authorization: "bearer second", "Content-Type": "application/json" },
     });
     expect(res.status).toBe(200);
     expect(control.changes.map((c) => c.method)).toEqual(["resume"]);

@@ -6,6 +6,7 @@ import { errorMessage } from "../util/errors.js";
 import { alertIntakeRoute } from "./alert-intake-route.js";
 import { apiError } from "./api-error.js";
 import { bearerAuth } from "./bearer-auth.js";
+import { browserGuard } from "./browser-guard.js";
 import { controlRoutes } from "./control-routes.js";
 import { eventStreamRoute } from "./event-stream.js";
 import { queryRoutes } from "./query-routes.js";
@@ -26,6 +27,8 @@ export interface CreateAppOptions {
   publicUrl?: string;
   /** Interval of SSE heartbeat comments; 15 s by default. */
   heartbeatMs?: number;
+  /** Host names the API answers to (DNS-rebinding guard); unset: any. */
+  allowedHosts?: readonly string[];
 }
 
 const API = "/api/v1";
@@ -60,6 +63,7 @@ export function createApp(options: CreateAppOptions): Hono {
     else logger?.info(entry, "API request");
   });
   app.use(bearerAuth(options.tokens));
+  app.use(browserGuard({ allowedHosts: options.allowedHosts }));
   app.use(
     bodyLimit({
       maxSize: maxBodyBytes,

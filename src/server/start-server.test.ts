@@ -44,7 +44,7 @@ describe("startServer", () => {
     expect(control.calls).toEqual([]);
     const ok = await fetch(`${base}/api/v1/resume`, {
       method: "POST",
-      headers: { Authorization: "Bearer tok" },
+      headers: { Authorization: "Bearer tok", "Content-Type": "application/json" },
     });
     expect(ok.status).toBe(200);
   });
