@@ -117,3 +117,19 @@ describe("controller safety", () => {
     await h.stop();
   });
 });
+
+describe("controller safety: guard holds", () => {
+  it("a guard hold ends once enough targets recover, and the rest is repaired", async () => {
+    const h = controllerHarness({ levels: ladder, targets, guard: DEFAULT_GUARD });
+    h.onVerify(() => []);
+    h.setFailing(targets.web.map((t) => failure("port", "node", t)));
+    await h.clock.advance(30_000);
+    expect(h.controller.state).toBe("stuck");
+    h.setFailing([failure("port", "node", "web-3")]);
+    await h.clock.advance(0);
+    expect(h.controller.state).toBe("quiescing");
+    await h.clock.advance(30_000);
+    expect(h.stepNames()).toEqual(["node:web-3", "deploy"]);
+    await h.stop();
+  });
+});

@@ -4,6 +4,8 @@ import { backoffDelay } from "./backoff.js";
 import type { ControllerDeps } from "./controller-types.js";
 import { type CycleHost, runEscalationCycle, StopRequested } from "./escalation-cycle.js";
 import { summarizeFailing } from "./failing-summary.js";
+import { applyGuard } from "./guard.js";
+import { plan as makePlan } from "./planner.js";
 import type { FailingCheck } from "./types.js";
 import { WakeSignal } from "./wake-signal.js";
 
@@ -165,7 +167,11 @@ export class Controller {
       if (!(await this.waitForRateLimit())) return;
       const result = await runEscalationCycle(this.cycleHost, failing, cycle);
       if (result.kind === "converged") return;
-      if (result.kind === "stuck") return this.holdStuck(result.reason, failing, result.escalationId);
+      if (result.kind === "stuck") {
+        // A guard hold ends by itself once enough targets recover that the rest are under the limit.
+        const release = result.blocked ? () => !this.guardTrips() : undefined;
+        return this.holdStuck(result.reason, failing, result.escalationId, release);
+      }
       failing = result.failing;
       if (cycle >= this.deps.maxAttempts) {
         return this.holdStuck(
@@ -194,7 +200,18 @@ export class Controller {
   }
 
   /** Page a human once, then hold until the checks recover or someone acks. */
-  private async holdStuck(reason: string, failing: FailingCheck[], escalationId?: string): Promise<void> {
+  private guardTrips(): boolean {
+    const targets = this.deps.currentTargets();
+    const plan = makePlan({ failing: this.deps.currentFailing(), levels: this.deps.levels, targets });
+    return applyGuard(plan, targets, this.deps.guardFor).trips.length > 0;
+  }
+
+  private async holdStuck(
+    reason: string,
+    failing: FailingCheck[],
+    escalationId?: string,
+    releaseWhen?: () => boolean,
+  ): Promise<void> {
     const { deps } = this;
     this.enter("stuck", {
       reason,
@@ -230,6 +247,10 @@ export class Controller {
       }
       if (deps.currentFailing().length === 0) {
         deps.logger.info("checks recovered while stuck");
+        return;
+      }
+      if (releaseWhen?.()) {
+        deps.logger.info("the blast-radius guard no longer trips; observing afresh");
         return;
       }
     }

@@ -91,6 +91,8 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
     clock,
     events,
     publicUrl: options.publicUrl ?? `http://${config.listen}`,
+    // Every page carries the state and failing checks, even ones (flapping, rate limit) that did not say.
+    snapshot: () => ({ state: lastState.state, failing: observations.failing() }),
   };
 
   const observations = new Observations(

@@ -21,7 +21,7 @@ export interface CycleHost {
 
 export type CycleOutcome =
   | { kind: "converged" }
-  | { kind: "stuck"; reason: string; escalationId: string }
+  | { kind: "stuck"; reason: string; escalationId: string; blocked?: boolean }
   | { kind: "still-failing"; failing: FailingCheck[]; escalationId: string };
 
 /**
@@ -45,7 +45,7 @@ export async function runEscalationCycle(
     // a fleet to rebuild: act on none of them and let a human look at the numbers.
     const reason = guardReason(guarded.trips);
     await deps.journal.finish(id, "blocked", `${reason}; no target-scoped action ran`, deps.clock.now());
-    return { kind: "stuck", reason, escalationId: id };
+    return { kind: "stuck", reason, escalationId: id, blocked: true };
   }
   // Only escalations that act use the rate-limit budget.
   if (!deps.dryRun) deps.rateLimiter?.record(startedAt);
@@ -89,7 +89,7 @@ export async function runEscalationCycle(
         `${outcome.reason}; re-plan refused${replanned}`,
         deps.clock.now(),
       );
-      return { kind: "stuck", reason: outcome.reason, escalationId: id };
+      return { kind: "stuck", reason: outcome.reason, escalationId: id, blocked: true };
     }
     if (outcome.kind === "rejected") {
       await deps.journal.finish(id, "rejected", `${outcome.reason}${replanned}`, deps.clock.now());

@@ -1,5 +1,7 @@
 import type { Notification } from "../actions/types.js";
 import type { Store } from "../store/types.js";
+import { summarizeFailing } from "./failing-summary.js";
+import type { FailingCheck } from "./types.js";
 
 /**
  * A page says everything a human needs at 3 a.m.: environment, state and reason, the failing
@@ -7,8 +9,15 @@ import type { Store } from "../store/types.js";
  */
 export async function enrichPage(
   notification: Notification,
-  context: { store: Pick<Store, "listSteps">; publicUrl: string; configFile: string },
+  context: {
+    store: Pick<Store, "listSteps">;
+    publicUrl: string;
+    configFile: string;
+    /** The engine's state and failing checks now, for pages that did not say. */
+    snapshot?: () => { state: string; failing: FailingCheck[] };
+  },
 ): Promise<Notification> {
+  const now = context.snapshot?.();
   const steps = notification.escalationId
     ? await context.store.listSteps(notification.escalationId).catch(() => [])
     : [];
@@ -26,6 +35,7 @@ export async function enrichPage(
   return {
     ...notification,
     details: {
+      ...(now ? { state: now.state, reason: notification.summary, ...summarizeFailing(now.failing) } : {}),
       ...notification.details,
       environment: notification.environment,
       tried,

@@ -6,6 +6,7 @@ import type { Store } from "../store/types.js";
 import type { Clock } from "../util/clock.js";
 import type { EngineEvents } from "./engine-events.js";
 import { enrichPage } from "./page-enricher.js";
+import type { FailingCheck } from "./types.js";
 
 /** Pages every notify channel with the full story, and records that it did. */
 export async function page(
