@@ -1,7 +1,8 @@
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BIN, eventually, runCli, type StartedProcess, startProcess } from "./helpers/start-process.js";
+import { startAlertingDaemon } from "./helpers/alert-fixture.js";
+import { eventually, runCli, type StartedProcess } from "./helpers/start-process.js";
 import { tmpDir } from "./helpers/tmp-dir.js";
 
 const TOKEN = "test-token-7f3a";
@@ -51,29 +52,13 @@ describe("Alertmanager intake on a running daemon", () => {
     }[];
 
   beforeAll(async () => {
-    writeFileSync(
+    ({ daemon, base } = await startAlertingDaemon({
       config,
-      `environment: intake
-quiescence: 1s
-cycle_backoff: { initial: 10m, max: 10m }
-max_attempts: 10
-targets:
-  web: [node-a, node-b, node-c]
-levels:
-  - name: node
-    for_each: web
-    run: [node, -e, "require('fs').appendFileSync(process.argv[1], process.argv[2] + '\\\\n')", ${JSON.stringify(ran)}, "{{target}}"]
-alerts:
-  - match: { alertname: NodeDown }
-    level: node
-    target_label: instance
-`,
-    );
-    daemon = startProcess([process.execPath, BIN, "-c", config, "run", "--listen", "127.0.0.1:0"], {
-      env: { ESCALATOR_API_TOKEN: TOKEN },
-    });
-    await daemon.waitFor(/API listening/);
-    base = `http://127.0.0.1:${/"port":(\d+)/.exec(daemon.output())?.[1]}`;
+      environment: "intake",
+      ranFile: ran,
+      token: TOKEN,
+      extra: "max_attempts: 10",
+    }));
   });
 
   afterAll(async () => {

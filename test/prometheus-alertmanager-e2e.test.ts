@@ -1,9 +1,10 @@
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startAlertingDaemon } from "./helpers/alert-fixture.js";
 import { requireTool } from "./helpers/require-tool.js";
 import { type StartedAlertmanager, startAlertmanager } from "./helpers/start-alertmanager.js";
-import { BIN, eventually, runCli, type StartedProcess, startProcess } from "./helpers/start-process.js";
+import { eventually, runCli, type StartedProcess } from "./helpers/start-process.js";
 import { type StartedPrometheus, startPrometheus } from "./helpers/start-prometheus.js";
 import { startTestExporter, type TestExporter } from "./helpers/test-exporter.js";
 import { tmpDir } from "./helpers/tmp-dir.js";
@@ -28,30 +29,15 @@ describe.skipIf(!hasTools)("Prometheus → Alertmanager → Escalator", () => {
   let prometheus: StartedPrometheus;
 
   beforeAll(async () => {
-    writeFileSync(
+    let base: string;
+    ({ daemon, base } = await startAlertingDaemon({
       config,
-      `environment: e2e
-quiescence: 1s
-cycle_backoff: { initial: 10m, max: 10m }
-targets:
-  web: [node-a, node-b, node-c]
-levels:
-  - name: node
-    for_each: web
-    run: [node, -e, "require('fs').appendFileSync(process.argv[1], process.argv[2] + '\\\\n')", ${JSON.stringify(ran)}, "{{target}}"]
-alerts:
-  - match: { alertname: NodeDown }
-    level: node
-    target_label: instance
-`,
-    );
-    daemon = startProcess([process.execPath, BIN, "-c", config, "run", "--listen", "127.0.0.1:0"], {
-      env: { ESCALATOR_API_TOKEN: TOKEN },
-    });
-    await daemon.waitFor(/API listening/);
-    const port = /"port":(\d+)/.exec(daemon.output())?.[1];
+      environment: "e2e",
+      ranFile: ran,
+      token: TOKEN,
+    }));
     alertmanager = await startAlertmanager({
-      webhookUrl: `http://127.0.0.1:${port}/api/v1/alertmanager`,
+      webhookUrl: `${base}/api/v1/alertmanager`,
       bearerToken: TOKEN,
       groupBy: ["..."],
     });
