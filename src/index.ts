@@ -4,4 +4,27 @@ export { Controller } from "./engine/controller.js";
 export { startEngine } from "./engine/engine.js";
 export { plan } from "./engine/planner.js";
 export type { FailingCheck, Plan, PlannedLevel } from "./engine/types.js";
+export {
+  After,
+  AfterAll,
+  Before,
+  BeforeAll,
+  DataTable,
+  defineParameterType,
+  defineStep,
+  Given,
+  ParameterType,
+  setWorldConstructor,
+  Then,
+  When,
+  World,
+} from "./features/dsl.js";
+export { runFeatures } from "./features/run-features.js";
+export type {
+  Formatter,
+  MessageSink,
+  RunFeaturesOptions,
+  RunSummary,
+  ScenarioStatus,
+} from "./features/types.js";
 export { EscalatorError } from "./util/errors.js";

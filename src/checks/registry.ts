@@ -7,15 +7,16 @@ import { httpCheck } from "./http-check.js";
 import { isTimeoutReason } from "./is-timeout-reason.js";
 import { pingCheck } from "./ping-check.js";
 import { prometheusCheck } from "./prometheus-check.js";
+import { scenarioCheck } from "./scenario-check.js";
 import { tcpCheck } from "./tcp-check.js";
 import type { Check, CheckContext, CheckKind, CheckResult } from "./types.js";
 
 /** The built-in check kinds, by name. */
 export const checkKinds: ReadonlyMap<CheckKind, Check> = new Map<CheckKind, Check>(
-  [httpCheck, tcpCheck, pingCheck, commandCheck, prometheusCheck].map((check) => [check.kind, check]),
+  [httpCheck, tcpCheck, pingCheck, commandCheck, prometheusCheck, scenarioCheck].map((check) => [check.kind, check]),
 );
 
-const PROBE_KEYS: readonly CheckKind[] = ["http", "tcp", "ping", "command", "prometheus"];
+const PROBE_KEYS: readonly CheckKind[] = ["http", "tcp", "ping", "command", "prometheus", "scenario"];
 
 /** Which probe a check config sets. Throws CHECK_FAILED when it sets none. */
 export function checkKindOf(config: CheckConfig): CheckKind {
@@ -23,7 +24,7 @@ export function checkKindOf(config: CheckConfig): CheckKind {
   if (kind === undefined) {
     throw new EscalatorError(
       "CHECK_FAILED",
-      `check ${config.name} needs one probe: http, tcp, ping, command or prometheus`,
+      `check ${config.name} needs one probe: http, tcp, ping, command, prometheus or scenario`,
     );
   }
   return kind;

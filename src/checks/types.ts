@@ -46,4 +46,4 @@ export interface Check {
   run(ctx: CheckContext, signal: AbortSignal): Promise<CheckResult>;
 }
 
-export type CheckKind = "http" | "tcp" | "ping" | "command" | "prometheus";
+export type CheckKind = "http" | "tcp" | "ping" | "command" | "prometheus" | "scenario";

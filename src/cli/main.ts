@@ -4,6 +4,8 @@ import { ConfigError, EscalatorError, errorMessage } from "../util/errors.js";
 import { registerAck } from "./ack-command.js";
 import { EXIT } from "./command-context.js";
 import { registerControlCommands } from "./control-commands.js";
+import { MONITOR_UNKNOWN, registerMonitor } from "./monitor-command.js";
+import { registerTest } from "./test-command.js";
 import { registerHistory } from "./history-command.js";
 import { registerPlan } from "./plan-command.js";
 import { registerRun } from "./run-command.js";
@@ -40,7 +42,9 @@ Examples:
   escalator ack                      release a stuck environment
   escalator pause --for 1h           stop escalating (checks still run); escalator resume
   escalator silence CHECK --for 30m  keep one check from escalating
-  escalator approve ID               let a level waiting for approval run`,
+  escalator approve ID               let a level waiting for approval run
+  escalator test --target URL        run the features as behaviour tests
+  escalator monitor --target URL     run them as a Nagios plugin`,
     )
     .exitOverride();
   registerValidate(program);
@@ -50,6 +54,8 @@ Examples:
   registerHistory(program);
   registerAck(program);
   registerControlCommands(program);
+  registerTest(program);
+  registerMonitor(program);
   for (const command of program.commands) command.exitOverride();
   return program;
 }
@@ -72,7 +78,8 @@ export async function main(argv: readonly string[]): Promise<number> {
         error.code === "commander.help"
       )
         return EXIT.ok;
-      return EXIT.usage;
+      // A Nagios plugin answers a usage error with UNKNOWN.
+      return argv[0] === "monitor" ? MONITOR_UNKNOWN : EXIT.usage;
     }
     if (error instanceof ConfigError) {
       process.stderr.write(

@@ -8,6 +8,7 @@ import {
   maintenanceWindowSchema,
   prometheusProbe,
   rateLimitSchema,
+  scenarioProbe,
 } from "./safety-schema.js";
 import {
   argv,
@@ -141,6 +142,9 @@ export const checkSchema = z.strictObject({
     .optional()
     .meta({ description: "A Nagios-protocol plugin: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN" }),
   prometheus: prometheusProbe.optional(),
+  scenario: scenarioProbe
+    .optional()
+    .meta({ description: "Gherkin scenarios run as a check; a first failure is retried once before it counts" }),
   env: envVars.optional(),
   depends_on: z
     .array(name)
@@ -254,3 +258,4 @@ export function staticTargets(spec: TargetGroupConfig): string[] | undefined {
   if (Array.isArray(spec)) return spec;
   return "list" in spec ? spec.list : undefined;
 }
+export type ScenarioProbeConfig = z.output<typeof scenarioProbe>;

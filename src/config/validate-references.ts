@@ -9,7 +9,7 @@ export interface ReferenceProblem {
 type Path = (string | number)[];
 type Fields = Record<string, unknown>;
 
-const PROBES = ["http", "tcp", "ping", "command", "prometheus"] as const;
+const PROBES = ["http", "tcp", "ping", "command", "prometheus", "scenario"] as const;
 const RUNNERS = ["run", "shell", "webhook"] as const;
 const TARGET_PLACEHOLDER = /\{\{\s*target\s*\}\}/;
 
@@ -132,7 +132,7 @@ export function validateReferences(config: unknown): ReferenceProblem[] {
         path,
         message:
           probes.length === 0
-            ? "needs one probe: http, tcp, ping, command or prometheus"
+            ? "needs one probe: http, tcp, ping, command, prometheus or scenario"
             : `has ${probes.join(" and ")}; a check has exactly one probe (split it into several checks)`,
       });
     }

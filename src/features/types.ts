@@ -31,6 +31,15 @@ export interface RunFeaturesOptions {
   onMessage: MessageSink;
   /** Aborts the run; remaining steps are skipped. */
   signal?: AbortSignal;
+  /** Message ids; default IdGenerator.uuid() from @cucumber/messages (tests pass IdGenerator.incrementing()). */
+  newId?: () => string;
+  /**
+   * Registration functions run before the step files, while the run's registry is current, so
+   * `Given`/`When`/`Then` calls inside them register (the built-in HTTP steps use this).
+   */
+  supportCode?: readonly (() => void | Promise<void>)[];
+  /** Extra World parameters, next to `target`. */
+  worldParameters?: Record<string, unknown>;
 }
 
 export type ScenarioStatus = "PASSED" | "FAILED" | "UNDEFINED" | "PENDING" | "AMBIGUOUS" | "SKIPPED";
@@ -41,7 +50,14 @@ export interface RunSummary {
   steps: Record<ScenarioStatus, number>;
   durationMs: number;
   /** Failing, undefined, ambiguous and pending steps, with where they are. */
-  problems: { status: ScenarioStatus; uri: string; line: number; scenario: string; step: string; message: string }[];
+  problems: {
+    status: ScenarioStatus;
+    uri: string;
+    line: number;
+    scenario: string;
+    step: string;
+    message: string;
+  }[];
   /** Gherkin parse errors and support-code load errors, collected, each with file and line. */
   errors: { uri: string; line?: number; message: string }[];
 }
