@@ -13,7 +13,10 @@ import type { Check, CheckContext, CheckKind, CheckResult } from "./types.js";
 
 /** The built-in check kinds, by name. */
 export const checkKinds: ReadonlyMap<CheckKind, Check> = new Map<CheckKind, Check>(
-  [httpCheck, tcpCheck, pingCheck, commandCheck, prometheusCheck, scenarioCheck].map((check) => [check.kind, check]),
+  [httpCheck, tcpCheck, pingCheck, commandCheck, prometheusCheck, scenarioCheck].map((check) => [
+    check.kind,
+    check,
+  ]),
 );
 
 const PROBE_KEYS: readonly CheckKind[] = ["http", "tcp", "ping", "command", "prometheus", "scenario"];

@@ -1,9 +1,10 @@
-import { parseNagiosOutput } from "./nagios-output.js";
-import type { Check, CheckResult } from "./types.js";
+import { registerBuiltinSteps } from "../features/builtin/builtin-steps.js";
 import { monitorOutput } from "../features/monitor-output.js";
 import { runFeatures } from "../features/run-features.js";
 import type { RunSummary } from "../features/types.js";
 import { substituteUrl } from "../util/template.js";
+import { parseNagiosOutput } from "./nagios-output.js";
+import type { Check, CheckResult } from "./types.js";
 
 const STATE_OF_EXIT = ["OK", "WARNING", "CRITICAL", "UNKNOWN"] as const;
 
@@ -17,11 +18,18 @@ export const scenarioCheck: Check = {
   async run(ctx, signal): Promise<CheckResult> {
     const probe = ctx.check.scenario;
     const started = Date.now();
-    if (!probe) return { state: "UNKNOWN", message: "scenario check without a scenario probe", perfdata: [], durationMs: 0 };
+    if (!probe)
+      return {
+        state: "UNKNOWN",
+        message: "scenario check without a scenario probe",
+        perfdata: [],
+        durationMs: 0,
+      };
     let target: string | undefined;
     if (probe.target !== undefined) {
       const substituted = substituteUrl(probe.target, { target: ctx.target, environment: ctx.environment });
-      if ("error" in substituted) return { state: "UNKNOWN", message: substituted.error, perfdata: [], durationMs: 0 };
+      if ("error" in substituted)
+        return { state: "UNKNOWN", message: substituted.error, perfdata: [], durationMs: 0 };
       target = substituted.url;
     }
     const attempt = (): Promise<RunSummary> =>
@@ -31,6 +39,7 @@ export const scenarioCheck: Check = {
         ...(probe.require ? { require: probe.require } : {}),
         ...(target ? { target } : {}),
         cwd: ctx.cwd,
+        supportCode: [registerBuiltinSteps],
         onMessage: () => {},
         signal,
       });

@@ -4,12 +4,12 @@ import { ConfigError, EscalatorError, errorMessage } from "../util/errors.js";
 import { registerAck } from "./ack-command.js";
 import { EXIT } from "./command-context.js";
 import { registerControlCommands } from "./control-commands.js";
-import { MONITOR_UNKNOWN, registerMonitor } from "./monitor-command.js";
-import { registerTest } from "./test-command.js";
 import { registerHistory } from "./history-command.js";
+import { MONITOR_UNKNOWN, registerMonitor } from "./monitor-command.js";
 import { registerPlan } from "./plan-command.js";
 import { registerRun } from "./run-command.js";
 import { registerStatus } from "./status-command.js";
+import { registerTest } from "./test-command.js";
 import { registerValidate } from "./validate-command.js";
 
 function version(): string {

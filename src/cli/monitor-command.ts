@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { registerBuiltinSteps } from "../features/builtin/builtin-steps.js";
 import { monitorOutput } from "../features/monitor-output.js";
 import { runFeatures } from "../features/run-features.js";
 import { errorMessage } from "../util/errors.js";
@@ -12,7 +13,9 @@ export function registerMonitor(program: Command): void {
     program
       .command("monitor")
       .argument("[paths...]", "feature files or folders", ["features"])
-      .description("run Gherkin features as a Nagios plugin: one status line with perfdata, then the failing steps"),
+      .description(
+        "run Gherkin features as a Nagios plugin: one status line with perfdata, then the failing steps",
+      ),
   )
     .addHelpText(
       "after",
@@ -34,6 +37,7 @@ Examples:
           parallel: parallelOf(options.parallel),
           ...(options.tags ? { tags: options.tags } : {}),
           ...(options.target ? { target: options.target } : {}),
+          supportCode: [registerBuiltinSteps],
           onMessage: () => {},
         });
         const output = monitorOutput(summary, (Date.now() - started) / 1000);

@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { registerBuiltinSteps } from "../features/builtin/builtin-steps.js";
 import { createFormatter } from "../features/formatters/registry.js";
 import { runFeatures } from "../features/run-features.js";
 import type { Formatter } from "../features/types.js";
@@ -25,7 +26,8 @@ export function scenarioOptions(command: Command): Command {
 
 export function parallelOf(text: string): number {
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 1 || n > 64) throw new EscalatorError("USAGE", `--parallel must be a whole number from 1 to 64, got "${text}"`);
+  if (!Number.isInteger(n) || n < 1 || n > 64)
+    throw new EscalatorError("USAGE", `--parallel must be a whole number from 1 to 64, got "${text}"`);
   return n;
 }
 
@@ -36,7 +38,12 @@ export function registerTest(program: Command): void {
       .argument("[paths...]", "feature files or folders", ["features"])
       .description("run Gherkin features as behaviour tests"),
   )
-    .option("--format <name[:file]>", "pretty, progress, junit, message, html; repeatable; e.g. junit:reports/junit.xml", collect, [])
+    .option(
+      "--format <name[:file]>",
+      "pretty, progress, junit, message, html; repeatable; e.g. junit:reports/junit.xml",
+      collect,
+      [],
+    )
     .addHelpText(
       "after",
       `
@@ -49,9 +56,14 @@ Examples:
     )
     .action(async (paths: string[], options: ScenarioOptions & { format: string[] }) => {
       const parallel = parallelOf(options.parallel);
-      const specs = options.format.length > 0 ? options.format : [process.stdout.isTTY ? "pretty" : "progress"];
+      const specs =
+        options.format.length > 0 ? options.format : [process.stdout.isTTY ? "pretty" : "progress"];
       const formatters: Formatter[] = specs.map((spec) =>
-        createFormatter(spec, { stdout: process.stdout, cwd: process.cwd(), color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR }),
+        createFormatter(spec, {
+          stdout: process.stdout,
+          cwd: process.cwd(),
+          color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
+        }),
       );
       const summary = await runFeatures({
         paths,
@@ -60,14 +72,20 @@ Examples:
         parallel,
         ...(options.tags ? { tags: options.tags } : {}),
         ...(options.target ? { target: options.target } : {}),
+        supportCode: [registerBuiltinSteps],
         onMessage: (envelope) => {
           for (const formatter of formatters) formatter.onMessage?.(envelope);
         },
       });
       for (const formatter of formatters) await formatter.finish?.();
-      for (const error of summary.errors) process.stderr.write(`${error.uri}${error.line ? `:${error.line}` : ""} ${error.message}\n`);
+      for (const error of summary.errors)
+        process.stderr.write(`${error.uri}${error.line ? `:${error.line}` : ""} ${error.message}\n`);
       const s = summary.scenarios;
       process.exitCode =
-        summary.errors.length > 0 ? EXIT.usage : s.FAILED + s.UNDEFINED + s.AMBIGUOUS + s.PENDING > 0 ? EXIT.failure : EXIT.ok;
+        summary.errors.length > 0
+          ? EXIT.usage
+          : s.FAILED + s.UNDEFINED + s.AMBIGUOUS + s.PENDING > 0
+            ? EXIT.failure
+            : EXIT.ok;
     });
 }

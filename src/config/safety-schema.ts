@@ -113,8 +113,17 @@ export const approvalFields = {
 };
 
 export const scenarioProbe = z.strictObject({
-  paths: z.array(z.string().min(1)).min(1).meta({ description: "Feature files or folders, relative to this file" }),
+  paths: z
+    .array(z.string().min(1))
+    .min(1)
+    .meta({ description: "Feature files or folders, relative to this file" }),
   target: z.string().url().optional().meta({ description: "Base URL for the built-in HTTP steps" }),
-  tags: z.string().optional().meta({ description: 'Tag expression selecting scenarios, e.g. "@smoke and not @wip"' }),
-  require: z.array(z.string().min(1)).optional().meta({ description: "Step definition files; default features/**/steps/*" }),
+  tags: z
+    .string()
+    .optional()
+    .meta({ description: 'Tag expression selecting scenarios, e.g. "@smoke and not @wip"' }),
+  require: z
+    .array(z.string().min(1))
+    .optional()
+    .meta({ description: "Step definition files; default features/**/steps/*" }),
 });

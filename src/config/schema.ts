@@ -144,7 +144,9 @@ export const checkSchema = z.strictObject({
   prometheus: prometheusProbe.optional(),
   scenario: scenarioProbe
     .optional()
-    .meta({ description: "Gherkin scenarios run as a check; a first failure is retried once before it counts" }),
+    .meta({
+      description: "Gherkin scenarios run as a check; a first failure is retried once before it counts",
+    }),
   env: envVars.optional(),
   depends_on: z
     .array(name)

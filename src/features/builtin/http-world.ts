@@ -1,0 +1,48 @@
+import { CookieJar } from "./cookie-jar.js";
+
+/** The last response a scenario received, kept for the `Then` steps. */
+export interface HttpResponseRecord {
+  method: string;
+  url: string;
+  status: number;
+  /** Header names in lower case; repeated headers keep every value. */
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+  /** From sending the request to reading the last byte of the body. */
+  elapsedMs: number;
+  /** The body parsed as JSON, on first use; throws a clear error when it is not JSON. */
+  json(): unknown;
+}
+
+/** What the built-in HTTP steps remember within one scenario. */
+export interface HttpState {
+  /** Set by `Given the base URL is ...`; otherwise the world's `target` parameter is used. */
+  baseUrl?: string;
+  /** Request headers set by `Given the request header ...`, sent with every later request. */
+  headers: Map<string, string>;
+  cookies: CookieJar;
+  /** Values saved by `When I save the JSON at ... as ...`, used as `{{name}}`. */
+  variables: Map<string, unknown>;
+  response?: HttpResponseRecord;
+}
+
+export interface HttpWorldParameters {
+  /** Base URL from `--target`, used when no `Given the base URL is ...` step ran. */
+  target?: string;
+  /** Per-request timeout; otherwise ESCALATOR_STEP_TIMEOUT_MS, otherwise 10 s. */
+  stepTimeoutMs?: number;
+}
+
+/** The World the built-in HTTP steps run against; a fresh one per scenario. */
+export interface HttpWorld {
+  parameters: HttpWorldParameters;
+  http: HttpState;
+}
+
+export function createHttpState(): HttpState {
+  return { headers: new Map(), cookies: new CookieJar(), variables: new Map() };
+}
+
+export function createHttpWorld(parameters: HttpWorldParameters = {}): HttpWorld {
+  return { parameters, http: createHttpState() };
+}
