@@ -41,6 +41,8 @@ describe("escalator CLI", () => {
       "silence",
       "approve",
       "reject",
+      "test",
+      "monitor",
     ]) {
       const result = await runCli(command ? [command, "--help"] : ["--help"]);
       expect(result.code, command).toBe(0);
