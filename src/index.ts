@@ -1,9 +1,10 @@
-/** Library entry: the pieces other tools embed. */
-export { loadConfig, parseConfigText, type ResolvedConfig } from "./config/load-config.js";
-export { Controller } from "./engine/controller.js";
-export { startEngine } from "./engine/engine.js";
-export { plan } from "./engine/planner.js";
-export type { FailingCheck, Plan, PlannedLevel } from "./engine/types.js";
+/**
+ * What step files import: `import { Given, When, Then } from "escalator"`, with the names and
+ * call shapes of cucumber-js. Kept free of the engine and its HTTP client on purpose: a step
+ * file loaded as CommonJS must not load a second copy of them. The engine is "escalator/library".
+ */
+
+export type { HookOptions, ParameterTypeOptions, StepFunction, StepOptions } from "./features/dsl.js";
 export {
   After,
   AfterAll,
@@ -19,12 +20,3 @@ export {
   When,
   World,
 } from "./features/dsl.js";
-export { runFeatures } from "./features/run-features.js";
-export type {
-  Formatter,
-  MessageSink,
-  RunFeaturesOptions,
-  RunSummary,
-  ScenarioStatus,
-} from "./features/types.js";
-export { EscalatorError } from "./util/errors.js";

@@ -33,7 +33,14 @@ const ctx = (check: CheckConfig, timeoutMs = 5000): CheckContext => ({
 
 describe("checkKinds and checkKindOf", () => {
   it("registers the built-ins by kind", () => {
-    expect([...checkKinds.keys()].sort()).toEqual(["command", "http", "ping", "prometheus", "scenario", "tcp"]);
+    expect([...checkKinds.keys()].sort()).toEqual([
+      "command",
+      "http",
+      "ping",
+      "prometheus",
+      "scenario",
+      "tcp",
+    ]);
     for (const [kind, check] of checkKinds) expect(check.kind).toBe(kind);
   });
 

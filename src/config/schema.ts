@@ -142,11 +142,9 @@ export const checkSchema = z.strictObject({
     .optional()
     .meta({ description: "A Nagios-protocol plugin: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN" }),
   prometheus: prometheusProbe.optional(),
-  scenario: scenarioProbe
-    .optional()
-    .meta({
-      description: "Gherkin scenarios run as a check; a first failure is retried once before it counts",
-    }),
+  scenario: scenarioProbe.optional().meta({
+    description: "Gherkin scenarios run as a check; a first failure is retried once before it counts",
+  }),
   env: envVars.optional(),
   depends_on: z
     .array(name)
