@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
 import { runAction } from "../actions/registry.js";
 import type { ResolvedConfig } from "../config/load-config.js";
-import type { EngineStateName, Store } from "../store/types.js";
+import type { Store } from "../store/types.js";
 import { type Clock, systemClock } from "../util/clock.js";
 import { errorMessage } from "../util/errors.js";
 import { approvalWaiter } from "./approval-waiter.js";
@@ -13,16 +13,18 @@ import { acquireDaemonLock, daemonLockPath } from "./daemon-lock.js";
 import { createEngineControl } from "./engine-control.js";
 import { EngineEvents } from "./engine-events.js";
 import { createEngineMetrics } from "./engine-metrics.js";
+import { EngineStateTracker } from "./engine-state-tracker.js";
 import { bestEffortJournal, newEscalationId, storeJournal } from "./escalation-journal.js";
 import { instrumentedJournal, instrumentedSteps } from "./instrumented-history.js";
 import { MaintenanceGate } from "./maintenance-gate.js";
 import { observationSink } from "./observation-sink.js";
 import { Observations } from "./observations.js";
 import { page as sendPage } from "./paging.js";
-import { RateLimiter } from "./rate-limiter.js";
+import { rateLimiterFromHistory } from "./rate-limiter.js";
 import { Silences } from "./silences.js";
 import { createStepRunner } from "./step-runner.js";
 import { TargetGroups } from "./target-groups.js";
+import type { FailingCheck } from "./types.js";
 
 const HEARTBEAT_MS = 5_000;
 const CONTROL_POLL_MS = 1_000;
@@ -92,7 +94,10 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
     events,
     publicUrl: options.publicUrl ?? `http://${config.listen}`,
     // Every page carries the state and failing checks, even ones (flapping, rate limit) that did not say.
-    snapshot: () => ({ state: lastState.state, failing: observations.failing() }),
+    snapshot: (): { state: string; failing: FailingCheck[] } => ({
+      state: engineState.current.state,
+      failing: observations.failing(),
+    }),
   };
 
   const observations = new Observations(
@@ -149,29 +154,13 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
     controller: () => controller,
   });
 
-  const rateLimiter = new RateLimiter(config.rate_limit.max, config.rate_limit.per);
-  rateLimiter.seed(
-    (await store.listEscalations(environment, { limit: config.rate_limit.max }))
-      .map((e) => e.startedAt)
-      .filter((t) => t > clock.now() - config.rate_limit.per),
-  );
+  const rateLimiter = await rateLimiterFromHistory(store, environment, config.rate_limit, clock.now());
 
-  let lastState: { state: EngineStateName; since: number; detail: Record<string, unknown> } = {
-    state: "converged",
-    since: clock.now(),
-    detail: {},
-  };
-  const persistState = () =>
-    track(
-      store.setEngineState({
-        environment,
-        state: lastState.state,
-        since: lastState.since,
-        detail: JSON.stringify({ ...lastState.detail, dryRun, instances: observations.size }),
-        pid: process.pid,
-        heartbeatAt: clock.now(),
-      }),
-    );
+  const engineState = new EngineStateTracker(store, environment, clock, () => ({
+    dryRun,
+    instances: observations.size,
+  }));
+  const persistState = () => track(engineState.write());
 
   controller = new Controller({
     environment,
@@ -200,8 +189,7 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
     ),
     page: (notification) => sendPage(paging, notification),
     onState: (state, detail) => {
-      if (state !== lastState.state) lastState = { state, since: clock.now(), detail };
-      else lastState.detail = detail;
+      engineState.enter(state, detail);
       persistState();
       metrics.engineState(state);
       events.emit("state", clock.now(), { state, ...detail });
@@ -236,7 +224,7 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
     rateLimiter,
     events,
     metrics,
-    engineState: () => lastState,
+    engineState: () => engineState.current,
     startedAt,
   });
 
@@ -297,15 +285,8 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
           checks.scheduler.stop();
           targets.stop();
           await Promise.all([...background]);
-          await store
-            .setEngineState({
-              environment,
-              state: lastState.state,
-              since: lastState.since,
-              detail: JSON.stringify({ ...lastState.detail, stopped: true }),
-              pid: null,
-              heartbeatAt: clock.now(),
-            })
+          await engineState
+            .write({ stopped: true })
             .catch((error: unknown) =>
               logger.error({ err: errorMessage(error) }, "could not record the stop"),
             );

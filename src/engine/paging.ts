@@ -17,6 +17,8 @@ export async function page(
     clock: Clock;
     events: EngineEvents;
     publicUrl: string;
+    /** The engine's state and failing checks now, for pages that did not say. */
+    snapshot?: () => { state: string; failing: FailingCheck[] };
   },
   notification: Notification,
 ): Promise<void> {
@@ -25,6 +27,7 @@ export async function page(
     store,
     publicUrl: context.publicUrl,
     configFile: config.file,
+    ...(context.snapshot ? { snapshot: context.snapshot } : {}),
   });
   const outcomes = await notify(config.notify, full, { cwd: config.dir, logger });
   if (config.notify.length === 0)

@@ -1,3 +1,5 @@
+import type { Store } from "../store/types.js";
+
 /**
  * At most `max` escalations per sliding window of `perMs`. Pure bookkeeping over start times;
  * the daemon seeds it from history so a restart does not reset the budget.
@@ -28,4 +30,17 @@ export class RateLimiter {
     if (this.used(now) < this.max) return now;
     return (this.starts[this.starts.length - this.max] as number) + this.perMs;
   }
+}
+
+/** A limiter seeded from the escalations the store already holds, so a restart keeps the budget. */
+export async function rateLimiterFromHistory(
+  store: Pick<Store, "listEscalations">,
+  environment: string,
+  limit: { max: number; per: number },
+  now: number,
+): Promise<RateLimiter> {
+  const limiter = new RateLimiter(limit.max, limit.per);
+  const recent = await store.listEscalations(environment, { limit: limit.max });
+  limiter.seed(recent.map((e) => e.startedAt).filter((t) => t > now - limit.per));
+  return limiter;
 }
