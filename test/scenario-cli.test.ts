@@ -125,9 +125,27 @@ describe("executable scenarios from the CLI", () => {
     expect(warning.code).toBe(1);
     expect(warning.stdout).toMatch(/^ESCALATOR WARNING - 0 passed, 0 failed, 1 undefined/);
     expect((await cli("monitor", "broken.feature")).code).toBe(3);
+    const bogus = await cli("monitor", "smoke.feature", "--bogus");
+    expect(bogus.code).toBe(3);
+    expect(bogus.stdout).toBe("ESCALATOR UNKNOWN - unknown option '--bogus'\n");
+    expect((await cli("monitor", "smoke.feature", "--target", "not a url")).code).toBe(3);
+    expect((await cli("test", "smoke.feature", "--target", "not a url")).code).toBe(2);
     const usage = await cli("monitor", "smoke.feature", "--parallel", "many");
     expect(usage.code).toBe(3);
     expect(usage.stdout).toMatch(/^ESCALATOR UNKNOWN - /);
+  });
+
+  it("a failing BeforeAll hook fails the run: test exits 1, monitor is CRITICAL", async () => {
+    const steps = join(dir.path, "hooks.mjs");
+    writeFileSync(
+      steps,
+      `import { BeforeAll } from ${JSON.stringify(new URL("../src/features/dsl.ts", import.meta.url).pathname)};\nBeforeAll(() => { throw new Error("no database"); });\n`,
+    );
+    const tested = await cli("test", "smoke.feature", "--target", target, "--require", steps);
+    expect(tested.code).toBe(1);
+    const monitored = await cli("monitor", "smoke.feature", "--target", target, "--require", steps);
+    expect(monitored.code).toBe(2);
+    expect(monitored.stdout).toMatch(/^ESCALATOR CRITICAL/);
   });
 
   it("a failing smoke feature in a running daemon leads to the deploy level", {

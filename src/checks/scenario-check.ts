@@ -50,6 +50,16 @@ export const scenarioCheck: Check = {
       retryNote = ` (retried once after: ${first ? `${first.uri}:${first.line} ${first.message.split("\n")[0]}` : "a failure"})`;
       summary = await attempt();
     }
+    if (signal.aborted) {
+      // Interrupted scenarios prove nothing: never report OK for a run that did not finish.
+      const took = ((Date.now() - started) / 1000).toFixed(1);
+      return {
+        state: "UNKNOWN",
+        message: `ESCALATOR UNKNOWN - scenarios interrupted after ${took}s (check timeout)${retryNote}`,
+        perfdata: [],
+        durationMs: Date.now() - started,
+      };
+    }
     const output = monitorOutput(summary, (Date.now() - started) / 1000);
     const parsed = parseNagiosOutput(output.text);
     return {

@@ -79,7 +79,11 @@ export async function main(argv: readonly string[]): Promise<number> {
       )
         return EXIT.ok;
       // A Nagios plugin answers a usage error with UNKNOWN.
-      return argv[0] === "monitor" ? MONITOR_UNKNOWN : EXIT.usage;
+      if (argv.includes("monitor")) {
+        process.stdout.write(`ESCALATOR UNKNOWN - ${error.message.replace(/^error: /, "").split("\n")[0]}\n`);
+        return MONITOR_UNKNOWN;
+      }
+      return EXIT.usage;
     }
     if (error instanceof ConfigError) {
       process.stderr.write(

@@ -3,7 +3,7 @@ import { registerBuiltinSteps } from "../features/builtin/builtin-steps.js";
 import { monitorOutput } from "../features/monitor-output.js";
 import { runFeatures } from "../features/run-features.js";
 import { errorMessage } from "../util/errors.js";
-import { parallelOf, type ScenarioOptions, scenarioOptions } from "./test-command.js";
+import { checkTarget, parallelOf, type ScenarioOptions, scenarioOptions } from "./test-command.js";
 
 /** Nagios's UNKNOWN: also the answer to a usage or parse error. */
 export const MONITOR_UNKNOWN = 3;
@@ -30,6 +30,7 @@ Examples:
     .action(async (paths: string[], options: ScenarioOptions) => {
       const started = Date.now();
       try {
+        checkTarget(options.target);
         const summary = await runFeatures({
           paths,
           cwd: process.cwd(),

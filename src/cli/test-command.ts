@@ -24,6 +24,21 @@ export function scenarioOptions(command: Command): Command {
     .option("--parallel <n>", "scenarios run at once", "1");
 }
 
+/** A --target that is not an http(s) URL is a usage error, not a run of failing scenarios. */
+export function checkTarget(target: string | undefined): void {
+  if (target === undefined) return;
+  let url: URL | undefined;
+  try {
+    url = new URL(target);
+  } catch {}
+  if (!url || (url.protocol !== "http:" && url.protocol !== "https:")) {
+    throw new EscalatorError(
+      "USAGE",
+      `--target must be an http(s) URL such as http://127.0.0.1:8080, got "${target}"`,
+    );
+  }
+}
+
 export function parallelOf(text: string): number {
   const n = Number(text);
   if (!Number.isInteger(n) || n < 1 || n > 64)
@@ -56,6 +71,7 @@ Examples:
     )
     .action(async (paths: string[], options: ScenarioOptions & { format: string[] }) => {
       const parallel = parallelOf(options.parallel);
+      checkTarget(options.target);
       const specs =
         options.format.length > 0 ? options.format : [process.stdout.isTTY ? "pretty" : "progress"];
       const formatters: Formatter[] = specs.map((spec) =>
@@ -84,7 +100,7 @@ Examples:
       process.exitCode =
         summary.errors.length > 0
           ? EXIT.usage
-          : s.FAILED + s.UNDEFINED + s.AMBIGUOUS + s.PENDING > 0
+          : s.FAILED + s.UNDEFINED + s.AMBIGUOUS + s.PENDING > 0 || summary.problems.length > 0
             ? EXIT.failure
             : EXIT.ok;
     });

@@ -203,6 +203,17 @@ export async function runFeatures(options: RunFeaturesOptions): Promise<RunSumma
   runFailures.push(...(await runTestRunHooks(registry, "afterAll", testRunStartedId, newId, emit)));
 
   let success = runFailures.length === 0;
+  // A failing BeforeAll/AfterAll hook fails the run: count it, so `test` and `monitor` say so.
+  for (const failure of runFailures) {
+    summary.problems.push({
+      status: "FAILED",
+      uri: "(support code)",
+      line: 0,
+      scenario: "(test run hooks)",
+      step: failure.split(":")[0] ?? "hook",
+      message: failure,
+    });
+  }
   plans.forEach((plan, index) => {
     const outcome = outcomes[index];
     if (!outcome) return;

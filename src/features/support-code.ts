@@ -87,6 +87,14 @@ export class SupportCodeRegistry {
     fn: StepFunction,
     location?: SourceLocation,
   ): void {
+    // A helper step file imported by another step file is evaluated a second time by the loader;
+    // the same pattern with the same body is that module again, not an ambiguity.
+    const key = String(pattern);
+    const body = fn.toString();
+    const again = this.definitions.some(
+      (d) => d.kind === "step" && String(d.entry.pattern) === key && d.entry.fn.toString() === body,
+    );
+    if (again) return;
     this.recorded.push((r) => r.defineStep(pattern, options, fn, location));
     const entry = { id: this.newId(), pattern, expression: undefined, fn, options, location };
     this.definitions.push({ kind: "step", entry });

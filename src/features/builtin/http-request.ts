@@ -12,6 +12,8 @@ export type HttpMethod = "GET" | "DELETE" | "HEAD" | "POST" | "PUT";
 export interface OutgoingBody {
   contentType: string;
   text: string;
+  /** The caller already substituted `{{name}}` (form fields, substituted before encoding). */
+  preSubstituted?: boolean;
 }
 
 /** The request timeout: the world's `stepTimeoutMs`, else ESCALATOR_STEP_TIMEOUT_MS, else 10 s. */
@@ -96,7 +98,12 @@ export async function sendStepRequest(
     const response = await request(url, {
       method,
       headers,
-      body: body === undefined ? undefined : substituteVariables(body.text, state.variables),
+      body:
+        body === undefined
+          ? undefined
+          : body.preSubstituted
+            ? body.text
+            : substituteVariables(body.text, state.variables),
       signal: controller.signal,
     });
     const text = await response.body.text();

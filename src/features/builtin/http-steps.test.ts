@@ -131,6 +131,10 @@ describe("requests and base URLs", () => {
     );
     await run('the JSON at "$.contentType" should be "application/x-www-form-urlencoded"');
     await run(`the JSON at "$.form" should be '{"user":"ann lee","note":"a&b=c"}'`);
+    // Saved values reach form fields: substituted before encoding, not after.
+    await run('I save the JSON at "$.form.user" as "who"');
+    await run('I POST "/echo" with form:', table([["name", "{{who}}"]]));
+    await run(`the JSON at "$.form" should be '{"name":"ann lee"}'`);
     expect(await failure('I POST "/echo" with form:', table([["only-a-name"]]))).toBe(
       "row 1 of the form table has 1 cells; write each field as | name | value |",
     );

@@ -12,6 +12,7 @@ import {
   requireJsonAt,
 } from "./response-assertions.js";
 import type { StepDefiner, StepTable } from "./step-definer.js";
+import { substituteVariables } from "./step-variables.js";
 
 /** The world's HTTP state, created on first use so any World with `parameters` will do. */
 function httpOf(world: HttpWorld): HttpWorld {
@@ -30,7 +31,8 @@ function lastResponse(world: HttpWorld): HttpResponseRecord {
   return response;
 }
 
-function formBody(table: StepTable): string {
+/** Form fields, with `{{name}}` substituted in each cell before encoding. */
+function formBody(table: StepTable, variables: ReadonlyMap<string, unknown>): string {
   const form = new URLSearchParams();
   for (const [index, row] of table.raw().entries()) {
     const [name, value, ...extra] = row;
@@ -39,7 +41,7 @@ function formBody(table: StepTable): string {
         `row ${index + 1} of the form table has ${row.length} cells; write each field as | name | value |`,
       );
     }
-    form.append(name, value);
+    form.append(substituteVariables(name, variables), substituteVariables(value, variables));
   }
   return form.toString();
 }
@@ -77,7 +79,8 @@ export function registerHttpSteps(define: StepDefiner): void {
   define.When("I POST {string} with form:", async function (target: string, table: StepTable) {
     await sendStepRequest(httpOf(this), "POST", target, {
       contentType: "application/x-www-form-urlencoded",
-      text: formBody(table),
+      text: formBody(table, httpOf(this).http.variables),
+      preSubstituted: true,
     });
   });
 
