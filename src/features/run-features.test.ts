@@ -112,6 +112,20 @@ After(function () { lastAfterRan = true; });\n`,
     expect(order).toEqual(testCaseIds.flatMap((id) => [`start ${id}`, "finish"]));
   });
 
+  it("a World constructor that throws fails its scenarios, not the whole run", async () => {
+    const { summary, statuses } = await run(
+      "world",
+      "Feature: W\n  Scenario: a\n    Given one\n    Then two\n",
+      `import { setWorldConstructor } from ${dsl};
+setWorldConstructor(class { constructor() { throw new Error("no credentials"); } });
+Given("one", () => {});
+Then("two", () => {});`,
+    );
+    expect(statuses).toEqual(["FAILED", "SKIPPED"]);
+    expect(summary.scenarios.FAILED).toBe(1);
+    expect(summary.problems[0]?.message).toBe("World constructor failed: no credentials");
+  });
+
   it("collects support-code load errors with the file name instead of throwing", async () => {
     const { summary, envelopes } = await run(
       "loaderr",

@@ -78,7 +78,15 @@ export async function runTestCase(plan: PlannedTestCase, ctx: TestCaseContext): 
     testCaseStarted: { id: testCaseStartedId, testCaseId: plan.testCase.id, attempt: 0, timestamp: now() },
   });
   const World = ctx.registry.worldConstructor;
-  const world = new World({ parameters: { ...ctx.parameters } });
+  // A World constructor that throws fails this scenario (its first step), not the whole run.
+  let world: object;
+  let worldError: unknown;
+  try {
+    world = new World({ parameters: { ...ctx.parameters } });
+  } catch (error) {
+    worldError = error;
+    world = {};
+  }
   const outcomes: StepOutcome[] = [];
   let skipping = false;
 
@@ -87,7 +95,19 @@ export async function runTestCase(plan: PlannedTestCase, ctx: TestCaseContext): 
     const started = performance.now();
     let result: Omit<messages.TestStepResult, "duration">;
     const aborted = ctx.signal?.aborted ?? false;
-    if (step.kind === "hook") {
+    if (worldError !== undefined) {
+      result =
+        outcomes.length === 0
+          ? {
+              status: Status.FAILED,
+              ...failure(
+                new Error(
+                  `World constructor failed: ${String((worldError as Error)?.message ?? worldError)}`,
+                ),
+              ),
+            }
+          : { status: Status.SKIPPED };
+    } else if (step.kind === "hook") {
       const isAfter = step.hook.kind === "after";
       if ((skipping && !isAfter) || aborted) {
         result = { status: Status.SKIPPED };
