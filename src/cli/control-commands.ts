@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { isSilenceableCheck } from "../config/config-lookups.js";
 import type { ResolvedConfig } from "../config/load-config.js";
 import type { Store } from "../store/types.js";
 import { formatDuration, parseDuration } from "../util/duration.js";
@@ -131,9 +132,7 @@ export function registerControlCommands(program: Command): void {
             by,
           },
           offline: async (store, config, now) => {
-            const known =
-              config.checks.some((c) => c.name === check) || config.alerts.some((a) => a.name === check);
-            if (!known && !check.startsWith("alert:")) {
+            if (!isSilenceableCheck(config, check)) {
               throw new EscalatorError(
                 "USAGE",
                 `no check named ${check}; checks are: ${config.checks.map((c) => c.name).join(", ")}`,

@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 import type { CheckResult } from "../checks/types.js";
+import { guardOf, isSilenceableCheck } from "../config/config-lookups.js";
 import type { ResolvedConfig } from "../config/load-config.js";
 import type { EngineStateName, Store } from "../store/types.js";
 import type { Clock } from "../util/clock.js";
@@ -69,9 +70,7 @@ export function createEngineControl(deps: EngineControlDeps): EngineControl {
       return ok("resumed");
     },
     async silence({ check, target, forMs, reason, by }) {
-      const known =
-        config.checks.find((c) => c.name === check) ?? config.alerts.find((a) => a.name === check);
-      if (!known && !check.startsWith("alert:"))
+      if (!isSilenceableCheck(config, check))
         return { ok: false, status: 404, error: `no check named ${check}` };
       const now = clock.now();
       const id = await store.addSilence({
@@ -181,9 +180,7 @@ function statusView(deps: EngineControlDeps): StatusView {
   const targets = deps.targets();
   const guard: StatusView["guard"] = {};
   for (const [group, members] of Object.entries(targets)) {
-    const spec = deps.config.targets[group];
-    const own = spec && !Array.isArray(spec) && "guard" in spec ? spec.guard : undefined;
-    const limit = guardLimit(own ?? deps.config.guard, members.length);
+    const limit = guardLimit(guardOf(deps.config, group), members.length);
     const groupChecks = new Set(deps.config.checks.filter((c) => c.for_each === group).map((c) => c.name));
     const failingTargets = new Set(
       failing.filter((f) => f.target !== undefined && groupChecks.has(f.check)).map((f) => f.target),

@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 import { runAction } from "../actions/registry.js";
+import { guardOf } from "../config/config-lookups.js";
 import type { ResolvedConfig } from "../config/load-config.js";
 import type { Store } from "../store/types.js";
 import { type Clock, systemClock } from "../util/clock.js";
@@ -197,10 +198,7 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
     newEscalationId: () => newEscalationId(environment, clock.now()),
     gate: () => gate.current(clock.now()),
     rateLimiter,
-    guardFor: (group) => {
-      const spec = config.targets[group];
-      return (spec && !Array.isArray(spec) && "guard" in spec ? spec.guard : undefined) ?? config.guard;
-    },
+    guardFor: (group) => guardOf(config, group),
     awaitApproval: approvalWaiter({
       environment,
       store,

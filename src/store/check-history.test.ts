@@ -1,18 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { tmpDir } from "../../test/helpers/tmp-dir.js";
-import { openStore } from "./open-store.js";
+import { describe, expect, it } from "vitest";
+import { withTempStore } from "../../test/helpers/temp-store.js";
 import type { CheckStatusRecord, CheckTransitionRecord, Store } from "./types.js";
 
-let dir: ReturnType<typeof tmpDir>;
 let store: Store;
-
-beforeEach(async () => {
-  dir = tmpDir();
-  store = await openStore("sqlite:store.db", { baseDir: dir.path });
-});
-afterEach(async () => {
-  await store.close();
-  dir.remove();
+withTempStore((opened) => {
+  store = opened;
 });
 
 const transition = (over: Partial<CheckTransitionRecord>): CheckTransitionRecord => ({

@@ -1,19 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { tmpDir } from "../../test/helpers/tmp-dir.js";
+import { describe, expect, it } from "vitest";
+import { withTempStore } from "../../test/helpers/temp-store.js";
 import { INTERRUPTED_OUTCOME } from "./escalation-history.js";
-import { openStore } from "./open-store.js";
 import type { EscalationRecord, Store } from "./types.js";
 
-let dir: ReturnType<typeof tmpDir>;
 let store: Store;
-
-beforeEach(async () => {
-  dir = tmpDir();
-  store = await openStore("sqlite:store.db", { baseDir: dir.path });
-});
-afterEach(async () => {
-  await store.close();
-  dir.remove();
+withTempStore((opened) => {
+  store = opened;
 });
 
 const escalation = (
