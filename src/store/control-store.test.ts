@@ -146,6 +146,7 @@ describe("upgrading a store created before 0002_control", () => {
         expect(check.prepare("select name from kysely_migration order by name").pluck().all()).toEqual([
           "0001_initial",
           "0002_control",
+          "0003_value_evaluations",
         ]);
       } finally {
         check.close();

@@ -140,6 +140,27 @@ export interface AlertStatesTable {
 }
 
 /** The Kysely schema of the store. */
+export interface ValueEvaluationsTable {
+  id: Generated<number>;
+  environment: string;
+  feature_uri: string;
+  feature_name: string;
+  statement: string;
+  /** The metric's defined name (not the phrase as written). */
+  metric: string;
+  release: string;
+  evaluated_at: number;
+  since: number;
+  until_at: number;
+  verdict: string;
+  verdict_case: string;
+  baseline_release: string | null;
+  /** JSON Measurement, or null when nothing was measured (not executable, source failed). */
+  measurement: string | null;
+  /** JSON of the whole verdict as shown. */
+  result: string;
+}
+
 export interface Database {
   check_transitions: CheckTransitionsTable;
   check_status: CheckStatusTable;
@@ -152,4 +173,5 @@ export interface Database {
   silences: SilencesTable;
   approvals: ApprovalsTable;
   alert_states: AlertStatesTable;
+  value_evaluations: ValueEvaluationsTable;
 }

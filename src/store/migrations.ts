@@ -5,6 +5,7 @@ import {
   type MigrationProvider,
   Migrator,
 } from "kysely";
+import { valueEvaluationsMigration } from "./value-evaluations-migration.js";
 
 // Migrations use only Kysely's schema builder, so a PostgreSQL dialect can run them unchanged,
 // with one exception handled at the dialect switch: auto-incrementing ids. SQLite needs
@@ -213,6 +214,7 @@ const control: Migration = {
 export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
   "0001_initial": initial,
   "0002_control": control,
+  "0003_value_evaluations": valueEvaluationsMigration,
 });
 
 const provider: MigrationProvider = { getMigrations: async () => ({ ...migrations }) };

@@ -145,7 +145,7 @@ describe("sharing one file", () => {
     expect((await second.consumeAcks("prod", 2)).map((a) => a.note)).toEqual(["before restart"]);
     expect(
       inspect(path, (db) => db.prepare("select name from kysely_migration order by name").pluck().all()),
-    ).toEqual(["0001_initial", "0002_control"]);
+    ).toEqual(["0001_initial", "0002_control", "0003_value_evaluations"]);
   });
 
   it("lets a daemon and a CLI command see each other's writes", async () => {

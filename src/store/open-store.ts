@@ -9,6 +9,7 @@ import { escalationHistory } from "./escalation-history.js";
 import { historyRetention } from "./history-retention.js";
 import { runMigrations } from "./migrations.js";
 import type { Store } from "./types.js";
+import { valueEvaluations } from "./value-evaluations.js";
 
 export interface OpenStoreOptions {
   /** Folder that relative `sqlite:PATH` URLs resolve against; defaults to the working directory. */
@@ -41,6 +42,7 @@ export async function openStore(url: string, opts: OpenStoreOptions = {}): Promi
     ...engineStateStore(db),
     ...historyRetention(db),
     ...controlStore(db),
+    ...valueEvaluations(db),
     close: () => db.destroy(),
   };
 }
