@@ -20,3 +20,6 @@ export {
   When,
   World,
 } from "./features/dsl.js";
+export type { ValueContext, ValueFunction } from "./value/define-value.js";
+export { defineValue } from "./value/define-value.js";
+export type { Measurement } from "./value/types.js";

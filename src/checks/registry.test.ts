@@ -40,6 +40,7 @@ describe("checkKinds and checkKindOf", () => {
       "prometheus",
       "scenario",
       "tcp",
+      "value",
     ]);
     for (const [kind, check] of checkKinds) expect(check.kind).toBe(kind);
   });

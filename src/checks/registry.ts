@@ -10,16 +10,25 @@ import { prometheusCheck } from "./prometheus-check.js";
 import { scenarioCheck } from "./scenario-check.js";
 import { tcpCheck } from "./tcp-check.js";
 import type { Check, CheckContext, CheckKind, CheckResult } from "./types.js";
+import { valueCheck } from "./value-check.js";
 
 /** The built-in check kinds, by name. */
 export const checkKinds: ReadonlyMap<CheckKind, Check> = new Map<CheckKind, Check>(
-  [httpCheck, tcpCheck, pingCheck, commandCheck, prometheusCheck, scenarioCheck].map((check) => [
+  [httpCheck, tcpCheck, pingCheck, commandCheck, prometheusCheck, scenarioCheck, valueCheck].map((check) => [
     check.kind,
     check,
   ]),
 );
 
-const PROBE_KEYS: readonly CheckKind[] = ["http", "tcp", "ping", "command", "prometheus", "scenario"];
+const PROBE_KEYS: readonly CheckKind[] = [
+  "http",
+  "tcp",
+  "ping",
+  "command",
+  "prometheus",
+  "scenario",
+  "value",
+];
 
 /** Which probe a check config sets. Throws CHECK_FAILED when it sets none. */
 export function checkKindOf(config: CheckConfig): CheckKind {
@@ -27,7 +36,7 @@ export function checkKindOf(config: CheckConfig): CheckKind {
   if (kind === undefined) {
     throw new EscalatorError(
       "CHECK_FAILED",
-      `check ${config.name} needs one probe: http, tcp, ping, command, prometheus or scenario`,
+      `check ${config.name} needs one probe: http, tcp, ping, command, prometheus, scenario or value`,
     );
   }
   return kind;

@@ -1,5 +1,7 @@
 import type { Logger } from "pino";
 import type { CheckConfig, CheckState } from "../config/schema.js";
+import type { ParsedValues } from "../config/values-schema.js";
+import type { ValueStore } from "../store/types.js";
 
 /** One Nagios performance-data item: 'label'=value[UOM];[warn];[crit];[min];[max] */
 export interface PerfDatum {
@@ -38,6 +40,8 @@ export interface CheckContext {
   cwd: string;
   timeoutMs: number;
   logger?: Logger;
+  /** For value checks: the config's values: section, and the store that keeps verdicts and baselines. */
+  values?: { config?: ParsedValues; store?: ValueStore };
 }
 
 /** A check kind. `run` never throws for a failed probe: a failure is a CRITICAL or UNKNOWN result. */
@@ -46,4 +50,4 @@ export interface Check {
   run(ctx: CheckContext, signal: AbortSignal): Promise<CheckResult>;
 }
 
-export type CheckKind = "http" | "tcp" | "ping" | "command" | "prometheus" | "scenario";
+export type CheckKind = "http" | "tcp" | "ping" | "command" | "prometheus" | "scenario" | "value";

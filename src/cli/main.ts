@@ -11,6 +11,7 @@ import { registerRun } from "./run-command.js";
 import { registerStatus } from "./status-command.js";
 import { registerTest } from "./test-command.js";
 import { registerValidate } from "./validate-command.js";
+import { registerValue } from "./value-command.js";
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
@@ -44,7 +45,8 @@ Examples:
   escalator silence CHECK --for 30m  keep one check from escalating
   escalator approve ID               let a level waiting for approval run
   escalator test --target URL        run the features as behaviour tests
-  escalator monitor --target URL     run them as a Nagios plugin`,
+  escalator monitor --target URL     run them as a Nagios plugin
+  escalator value --release v2       judge the features' "In order to ..." lines for a release`,
     )
     .exitOverride();
   registerValidate(program);
@@ -56,6 +58,7 @@ Examples:
   registerControlCommands(program);
   registerTest(program);
   registerMonitor(program);
+  registerValue(program);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

@@ -52,6 +52,7 @@ export function registerPlan(program: Command): void {
               environment: config.environment,
               cwd: config.dir,
               timeoutMs: instance.check.timeout,
+              ...(config.values ? { values: { config: config.values } } : {}),
             },
             AbortSignal.timeout(instance.check.timeout + 5_000),
           );

@@ -15,7 +15,7 @@ export const LONGEST_TIMER_MS = 2_147_483_647;
 type DurationRule = (ms: number, text: string) => string | undefined;
 
 /** A duration string such as "30s", resolved to milliseconds and checked against `rule`. */
-function durationField(rule?: DurationRule, options: { timer: boolean } = { timer: true }) {
+export function durationField(rule?: DurationRule, options: { timer: boolean } = { timer: true }) {
   return z
     .string({ error: 'expected a duration string with a unit, e.g. "30s", "5m", "500ms"' })
     .meta({

@@ -21,6 +21,8 @@ import {
   targetReadInterval,
   timeout,
 } from "./schema-primitives.js";
+import { valueProbe } from "./value-probe-schema.js";
+import { valuesSchema } from "./values-schema.js";
 
 export { LONGEST_TIMER_MS, timeout } from "./schema-primitives.js";
 
@@ -145,6 +147,10 @@ export const checkSchema = z.strictObject({
   scenario: scenarioProbe.optional().meta({
     description: "Gherkin scenarios run as a check; a first failure is retried once before it counts",
   }),
+  value: valueProbe.optional().meta({
+    description:
+      "The features' business value statements judged for the release now serving; not delivered is CRITICAL",
+  }),
   env: envVars.optional(),
   depends_on: z
     .array(name)
@@ -232,6 +238,9 @@ export const configSchema = z
     levels: z.array(levelSchema).min(1, "declare at least one level"),
     checks: z.array(checkSchema).default([]),
     notify: z.array(notifySchema).default([]),
+    values: valuesSchema
+      .optional()
+      .meta({ description: "Metric definitions for business value statements (as in values.yaml)" }),
   })
   .meta({
     title: "escalator.yaml",
@@ -259,3 +268,4 @@ export function staticTargets(spec: TargetGroupConfig): string[] | undefined {
   return "list" in spec ? spec.list : undefined;
 }
 export type ScenarioProbeConfig = z.output<typeof scenarioProbe>;
+export type { ValueProbeConfig } from "./value-probe-schema.js";

@@ -149,7 +149,7 @@ describe("references between levels, checks and targets", () => {
       ),
     ).toEqual([
       "escalator.yaml:12:5 checks[0]: has tcp and ping; a check has exactly one probe (split it into several checks)",
-      "escalator.yaml:13:5 checks[1]: needs one probe: http, tcp, ping, command, prometheus or scenario",
+      "escalator.yaml:13:5 checks[1]: needs one probe: http, tcp, ping, command, prometheus, scenario or value",
     ]);
   });
 });

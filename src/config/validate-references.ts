@@ -9,7 +9,7 @@ export interface ReferenceProblem {
 type Path = (string | number)[];
 type Fields = Record<string, unknown>;
 
-const PROBES = ["http", "tcp", "ping", "command", "prometheus", "scenario"] as const;
+const PROBES = ["http", "tcp", "ping", "command", "prometheus", "scenario", "value"] as const;
 const RUNNERS = ["run", "shell", "webhook"] as const;
 const TARGET_PLACEHOLDER = /\{\{\s*target\s*\}\}/;
 
@@ -132,11 +132,17 @@ export function validateReferences(config: unknown): ReferenceProblem[] {
         path,
         message:
           probes.length === 0
-            ? "needs one probe: http, tcp, ping, command, prometheus or scenario"
+            ? "needs one probe: http, tcp, ping, command, prometheus, scenario or value"
             : `has ${probes.join(" and ")}; a check has exactly one probe (split it into several checks)`,
       });
     }
     checkGroup(check.for_each, [...path, "for_each"]);
+    if (isRecord(check.value) && !isSet(check.value.values) && !isSet(config.values))
+      problems.push({
+        path: [...path, "value"],
+        message:
+          "a value check needs metric definitions: set value.values to a values.yaml file, or add a values: section to this file",
+      });
     const forEach = text(check.for_each);
     const levelName = text(check.level);
     const level = levelName === undefined ? undefined : levelsByName.get(levelName);

@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
 import { runCheck } from "../checks/registry.js";
 import { type CheckInstance, CheckScheduler, checkInstances } from "../checks/scheduler.js";
-import type { CheckResult } from "../checks/types.js";
+import type { CheckContext, CheckResult } from "../checks/types.js";
 import type { CheckConfig } from "../config/schema.js";
 import type { Clock } from "../util/clock.js";
 import { errorMessage } from "../util/errors.js";
@@ -22,6 +22,8 @@ export function wireChecks(options: {
   checks: readonly CheckConfig[];
   environment: string;
   cwd: string;
+  /** What value checks need: the config's values: section and the store. */
+  values?: CheckContext["values"];
   clock: Clock;
   logger: Logger;
   observations: Observations;
@@ -72,6 +74,7 @@ export function wireChecks(options: {
           cwd: options.cwd,
           timeoutMs: instance.check.timeout,
           logger: options.logger,
+          ...(options.values ? { values: options.values } : {}),
         },
         signal,
       ),

@@ -130,6 +130,7 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
     checks: config.checks,
     environment,
     cwd: config.dir,
+    values: { ...(config.values ? { config: config.values } : {}), store },
     clock,
     logger,
     observations,
