@@ -95,6 +95,10 @@ export async function evaluateFeatureValues(options: EvaluateValueOptions): Prom
     featureDirs: needsFunctions ? loaded.featureDirs : [],
   });
   errors.push(...functions.errors);
+  // A feature or value function that failed to load is a usage error (exit 2, UNKNOWN in a check):
+  // judge nothing, so nothing is measured or stored for a run that reports itself as not run.
+  if (errors.length > 0)
+    return { release: options.release, since: options.since, until: options.until, results: [], errors };
 
   const sources = new Map<string, string>();
   for (const envelope of loaded.envelopes)
@@ -170,7 +174,7 @@ export async function evaluateFeatureValues(options: EvaluateValueOptions): Prom
         ...base,
         verdict: "not executable",
         case: "not understood",
-        explanation: `Not executable: ${parsed.reason}${
+        explanation: `Not executable: ${/[.!?]$/.test(parsed.reason) ? parsed.reason : `${parsed.reason}.`}${
           parsed.suggestions.length > 0
             ? ` Try: ${parsed.suggestions.map((s) => `"In order to ${s}"`).join(" or ")}.`
             : ""

@@ -60,6 +60,7 @@ describe("parseStatement: counts", () => {
     ["maintain signups at or above 100", count("signups", "ge", 100)],
     ["keep the checkout errors at most 12,500", count("checkout errors", "le", 12500)],
     ["reduce checkout errors to 0", count("checkout errors", "le", 0)],
+    ["make no minutes late", count("minutes late", "eq", 0)],
   ])("%s", (text, expected) => {
     expect(assertionOf(text)).toStrictEqual(expected);
   });
@@ -77,6 +78,7 @@ describe("parseStatement: rates", () => {
     ["keep conversion at least 0%", rate("conversion", "ge", 0)],
     ["reduce checkout errors below 1%", rate("checkout errors", "lt", 0.01)],
     ["make at most 3% failed payments", rate("failed payments", "le", 0.03)],
+    ["keep checkout errors below five percent", rate("checkout errors", "lt", 0.05)],
   ])("%s", (text, expected) => {
     expect(assertionOf(text)).toStrictEqual(expected);
   });
@@ -120,6 +122,7 @@ describe("parseStatement: changes against the baseline", () => {
     ["make fewer silly mistakes by 30%", relative("silly mistakes", "decrease", 0.3)],
     ["double signups", relative("signups", "increase", 1)],
     ["halve checkout errors", relative("checkout errors", "decrease", 0.5)],
+    ["increase conversions by ten percent", relative("conversions", "increase", 0.1)],
   ])("%s", (text, expected) => {
     expect(assertionOf(text)).toStrictEqual(expected);
   });
@@ -141,6 +144,8 @@ describe("parseStatement: latencies", () => {
     ["reduce p95 page load time to under 2 s", latency("page load time", "lt", 2000, 95)],
     ["load pages within 2 s", latency("page load time", "le", 2000)],
     ["load the checkout page in under 1.5 s", latency("checkout page load time", "lt", 1500)],
+    ["respond within two seconds", latency("response time", "le", 2000)],
+    ["keep our p95 page load time below 300 ms", latency("page load time", "lt", 300, 95)],
   ])("%s", (text, expected) => {
     expect(assertionOf(text)).toStrictEqual(expected);
   });

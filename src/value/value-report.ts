@@ -57,7 +57,7 @@ export function figuresLine(result: ValueResult): string | undefined {
       }`,
     );
   if (d.threshold !== undefined) parts.push(`threshold ${number(d.threshold)}`);
-  parts.push(d.pValue !== undefined ? `${d.test}, ${pValueText(d.pValue)}` : d.test);
+  if (d.test !== "none") parts.push(d.pValue !== undefined ? `${d.test}, ${pValueText(d.pValue)}` : d.test);
   return parts.join(" · ");
 }
 
@@ -93,7 +93,8 @@ export function prettyLines(evaluation: ValueEvaluation, style: PrettyStyle): st
     lines.push(
       `  ${verdict}  In order to ${r.statement.replace(/^in order to\s+/i, "")}  ${style.color("dim", `(line ${r.line})`)}`,
     );
-    lines.push(`    ${r.explanation}`);
+    // A source's error can carry its last output lines: keep them under the verdict.
+    for (const line of r.explanation.split("\n")) lines.push(`    ${line}`);
     const figures = figuresLine(r);
     if (figures) lines.push(style.color("dim", `    ${figures}`));
   }
@@ -102,7 +103,7 @@ export function prettyLines(evaluation: ValueEvaluation, style: PrettyStyle): st
   const c = countVerdicts(evaluation.results);
   lines.push(
     "",
-    `${evaluation.results.length} statements: ${c.delivered} delivered, ${c["not delivered"]} not delivered, ${c.inconclusive} inconclusive, ${c["not executable"]} not executable`,
+    `${evaluation.results.length} statement${evaluation.results.length === 1 ? "" : "s"}: ${c.delivered} delivered, ${c["not delivered"]} not delivered, ${c.inconclusive} inconclusive, ${c["not executable"]} not executable`,
   );
   return lines;
 }

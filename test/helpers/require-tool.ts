@@ -5,6 +5,7 @@ import { delimiter, join } from "node:path";
 const PACKAGE_OF: Record<string, string> = {
   check_tcp: "monitoring-plugins-basic",
   check_http: "monitoring-plugins-basic",
+  chromium: "chromium",
   ping: "iputils-ping",
   prometheus: "prometheus",
   "prometheus-alertmanager": "prometheus-alertmanager",
