@@ -52,6 +52,11 @@ function statementText(r: ValueResult): string {
   return `In order to ${r.statement.replace(/^in order to\s+/i, "")}`;
 }
 
+/** An explanation on one line for the check's message (a failed source's carries its output lines). */
+function oneLine(explanation: string): string {
+  return explanation.replace(/\s*\n\s*/g, " ");
+}
+
 function toCheckResult(
   release: string,
   results: ValueResult[],
@@ -85,21 +90,21 @@ function toCheckResult(
     return {
       ...base,
       state: "CRITICAL",
-      message: `ESCALATOR VALUE CRITICAL - release ${release} does not deliver: ${statementText(first)}: ${first.explanation} (${tally})`,
+      message: `ESCALATOR VALUE CRITICAL - release ${release} does not deliver: ${statementText(first)}: ${oneLine(first.explanation)} (${tally})`,
     };
   const firstNotExecutable = notExecutable[0];
   if (firstNotExecutable)
     return {
       ...base,
       state: "WARNING",
-      message: `ESCALATOR VALUE WARNING - release ${release}: ${statementText(firstNotExecutable)}: ${firstNotExecutable.explanation} (${tally})`,
+      message: `ESCALATOR VALUE WARNING - release ${release}: ${statementText(firstNotExecutable)}: ${oneLine(firstNotExecutable.explanation)} (${tally})`,
     };
   const inconclusive = results.find((r) => r.verdict === "inconclusive");
   return {
     ...base,
     state: "OK",
     message: `ESCALATOR VALUE OK - release ${release}: ${tally}${
-      inconclusive ? `; ${statementText(inconclusive)}: ${inconclusive.explanation}` : ""
+      inconclusive ? `; ${statementText(inconclusive)}: ${oneLine(inconclusive.explanation)}` : ""
     }`,
   };
 }
@@ -115,12 +120,19 @@ export const valueCheck: Check = {
   async run(ctx, signal): Promise<CheckResult> {
     const started = Date.now();
     const probe = ctx.check.value;
-    const unknown = (message: string): CheckResult => ({
-      state: "UNKNOWN",
-      message: `ESCALATOR VALUE UNKNOWN - ${message}`,
-      perfdata: [],
-      durationMs: Date.now() - started,
-    });
+    // The message stays one line (status tables, pages); every line of a multi-line error goes to longOutput.
+    const unknown = (text: string): CheckResult => {
+      const [first = "", ...more] = text.split("\n");
+      return {
+        state: "UNKNOWN",
+        message: `ESCALATOR VALUE UNKNOWN - ${first}${
+          more.length > 0 ? ` (and ${more.length} more problem${more.length === 1 ? "" : "s"})` : ""
+        }`,
+        perfdata: [],
+        durationMs: Date.now() - started,
+        ...(more.length > 0 ? { longOutput: text } : {}),
+      };
+    };
     if (!probe) return unknown("value check without a value probe");
 
     let release: string;
@@ -164,7 +176,13 @@ export const valueCheck: Check = {
       ...(ctx.values?.store ? { store: ctx.values.store } : {}),
       signal,
     });
-    const errors = evaluation.errors.map((e) => `${e.uri}${e.line ? `:${e.line}` : ""} ${e.message}`);
+    const errors = evaluation.errors.map((e) =>
+      e.line
+        ? `${e.uri}:${e.line} ${e.message}`
+        : e.message.includes(e.uri)
+          ? e.message
+          : `${e.uri} ${e.message}`,
+    );
     const result = toCheckResult(release, evaluation.results, errors, Date.now() - started);
     // A source that failed (Prometheus down) is asked again next time, over the same fixed window.
     const retry =

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
 import { loadConfig, type ResolvedConfig } from "../config/load-config.js";
@@ -39,7 +39,8 @@ function release(text: string, flag: string): string {
 /** An ISO 8601 time, or a duration meaning "that long ago" (2h). */
 function timeOption(text: string, flag: string, now: number): Date {
   if (/^\d+(\.\d+)?(ms|s|m|h|d)$/.test(text.trim())) return new Date(now - parseDuration(text));
-  const at = Date.parse(text);
+  // Date.parse alone takes "5" for May 2001: only a text that starts like an ISO 8601 date is a time.
+  const at = /^\d{4}-\d{2}-\d{2}/.test(text.trim()) ? Date.parse(text) : Number.NaN;
   if (Number.isNaN(at))
     throw new EscalatorError(
       "USAGE",
@@ -118,10 +119,15 @@ async function valuesFor(
 }
 
 function writeAtomically(file: string, text: string): void {
-  mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, text);
-  renameSync(temporary, file);
+  try {
+    mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    writeFileSync(temporary, text);
+    renameSync(temporary, file);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw new EscalatorError("USAGE", `cannot write the JUnit report ${file}: ${errorMessage(error)}`);
+  }
 }
 
 export function registerValue(program: Command): void {
@@ -159,6 +165,8 @@ Examples:
       const now = Date.now();
       const releaseName = release(options.release, "--release");
       const baseline = options.baseline !== undefined ? release(options.baseline, "--baseline") : undefined;
+      if (baseline === releaseName)
+        throw new EscalatorError("USAGE", `--baseline must be another release than --release ${releaseName}`);
       const window = windowOf(options, now);
       const formats = formatsOf(options.format, globalOptions(command).json);
       const config = optionalConfig(command);
@@ -189,12 +197,24 @@ Examples:
           },
         });
         const strict = options.strict ?? false;
-        for (const error of evaluation.errors)
-          output.error(`${error.uri}${error.line ? `:${error.line}` : ""} ${error.message}`);
-        for (const file of formats.junitFiles) writeAtomically(file, junitXml(evaluation, strict));
-        if (formats.json) output.data(valueJson(evaluation, strict));
-        if (formats.pretty) for (const line of prettyLines(evaluation, output)) output.line(line);
         process.exitCode = valueExitCode(evaluation, strict);
+        if (formats.json) output.data(valueJson(evaluation, strict));
+        if (evaluation.errors.length > 0) {
+          // Nothing was judged: say why, and leave no report that looks like an empty success.
+          for (const error of evaluation.errors) {
+            const where = error.line
+              ? `${error.uri}:${error.line} `
+              : error.message.includes(error.uri)
+                ? ""
+                : `${error.uri} `;
+            output.error(`${where}${error.message}`);
+          }
+          const n = evaluation.errors.length;
+          output.error(`${n} problem${n === 1 ? "" : "s"}; nothing was judged.`);
+          return;
+        }
+        for (const file of formats.junitFiles) writeAtomically(file, junitXml(evaluation, strict));
+        if (formats.pretty) for (const line of prettyLines(evaluation, output)) output.line(line);
       } finally {
         await store.close();
       }

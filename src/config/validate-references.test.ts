@@ -154,6 +154,24 @@ describe("references between levels, checks and targets", () => {
   });
 });
 
+describe("value checks", () => {
+  it("need metric definitions and judge the whole environment, not one target", () => {
+    expect(
+      problemsOf(
+        ...HEAD,
+        "checks:",
+        "  - name: business-value",
+        "    level: account",
+        "    for_each: web",
+        "    value: { paths: [features], release: { file: RELEASE } }",
+      ),
+    ).toEqual([
+      "escalator.yaml:14:15 checks[0].for_each: a value check judges the release of the whole environment; remove for_each",
+      "escalator.yaml:15:12 checks[0].value: a value check needs metric definitions: set value.values to a values.yaml file, or add a values: section to this file",
+    ]);
+  });
+});
+
 describe("several problems in one file", () => {
   it("reports them all, sorted by line, even when the schema also fails", () => {
     expect(

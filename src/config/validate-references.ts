@@ -137,6 +137,11 @@ export function validateReferences(config: unknown): ReferenceProblem[] {
       });
     }
     checkGroup(check.for_each, [...path, "for_each"]);
+    if (isRecord(check.value) && isSet(check.for_each))
+      problems.push({
+        path: [...path, "for_each"],
+        message: "a value check judges the release of the whole environment; remove for_each",
+      });
     if (isRecord(check.value) && !isSet(check.value.values) && !isSet(config.values))
       problems.push({
         path: [...path, "value"],
