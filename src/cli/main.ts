@@ -5,6 +5,7 @@ import { registerAck } from "./ack-command.js";
 import { EXIT } from "./command-context.js";
 import { registerControlCommands } from "./control-commands.js";
 import { registerHistory } from "./history-command.js";
+import { registerLoad } from "./load-command.js";
 import { MONITOR_UNKNOWN, registerMonitor } from "./monitor-command.js";
 import { registerPlan } from "./plan-command.js";
 import { registerRun } from "./run-command.js";
@@ -46,6 +47,7 @@ Examples:
   escalator approve ID               let a level waiting for approval run
   escalator test --target URL        run the features as behaviour tests
   escalator monitor --target URL     run them as a Nagios plugin
+  escalator load --target URL        run them as a load test: --rate 200/s --duration 1m
   escalator value --release v2       judge the features' "In order to ..." lines for a release`,
     )
     .exitOverride();
@@ -59,6 +61,7 @@ Examples:
   registerTest(program);
   registerMonitor(program);
   registerValue(program);
+  registerLoad(program);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

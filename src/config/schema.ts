@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { loadSchema } from "./load-schema.js";
 import {
   alertRouteSchema,
   apiSchema,
@@ -241,6 +242,7 @@ export const configSchema = z
     values: valuesSchema
       .optional()
       .meta({ description: "Metric definitions for business value statements (as in values.yaml)" }),
+    load: loadSchema.optional(),
   })
   .meta({
     title: "escalator.yaml",

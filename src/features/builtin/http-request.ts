@@ -1,5 +1,5 @@
 import { performance } from "node:perf_hooks";
-import { request } from "undici";
+import { type Dispatcher, getGlobalDispatcher } from "undici";
 import { truncate } from "./failure-text.js";
 import type { HttpResponseRecord, HttpWorld, HttpWorldParameters } from "./http-world.js";
 import { substituteUrlVariables, substituteVariables } from "./step-variables.js";
@@ -50,6 +50,9 @@ export function parseBaseUrl(text: string, source: string): URL {
   return url;
 }
 
+/** The last base URL checked, and its href without trailing slashes (a load test uses one base throughout). */
+let lastBase: { base: string | undefined; text: string } = { base: undefined, text: "" };
+
 /**
  * An absolute http(s) URL is used as it is. Anything else is appended to the base URL, keeping
  * the base's path: with base "https://shop.example/store", "/cart" is "https://shop.example/store/cart".
@@ -62,14 +65,22 @@ export function resolveRequestUrl(target: string, world: HttpWorld): URL {
       `cannot request the relative path ${JSON.stringify(target)}: no base URL is set; add a step 'Given the base URL is "https://..."' or run with --target URL`,
     );
   }
-  const baseUrl = parseBaseUrl(base, world.http.baseUrl === undefined ? "--target" : "the base URL");
-  const baseText = baseUrl.href.replace(/\/+$/, "");
+  let baseText = lastBase.base === base ? lastBase.text : undefined;
+  if (baseText === undefined) {
+    const baseUrl = parseBaseUrl(base, world.http.baseUrl === undefined ? "--target" : "the base URL");
+    baseText = baseUrl.href.replace(/\/+$/, "");
+    lastBase = { base, text: baseText };
+  }
   if (target === "" || target.startsWith("?") || target.startsWith("#"))
     return new URL(`${baseText}${target}`);
   return new URL(`${baseText}/${target.replace(/^\/+/, "")}`);
 }
 
-/** Sends one request for a step and records the response as the scenario's last response. */
+/**
+ * Sends one request for a step and records the response as the scenario's last response. It goes
+ * through `parameters.dispatcher` when one is given, and is reported to `parameters.onRequest`
+ * (see HttpRequestReport for what counts as ok).
+ */
 export async function sendStepRequest(
   world: HttpWorld,
   method: HttpMethod,
@@ -77,48 +88,161 @@ export async function sendStepRequest(
   body?: OutgoingBody,
 ): Promise<HttpResponseRecord> {
   const state = world.http;
-  const url = resolveRequestUrl(substituteUrlVariables(target, state.variables), world);
-  const timeoutMs = resolveStepTimeoutMs(world.parameters);
-  const label = `${method} ${url.href}`;
+  const parameters = world.parameters;
+  const url = resolveRequestUrl(
+    target.includes("{{") ? substituteUrlVariables(target, state.variables) : target,
+    world,
+  );
+  const timeoutMs = resolveStepTimeoutMs(parameters);
+  const onRequest = parameters?.onRequest;
 
   const headers: Record<string, string> = {};
-  for (const [name, value] of state.headers) headers[name] = substituteVariables(value, state.variables);
+  if (state.headers.size > 0)
+    for (const [name, value] of state.headers) headers[name] = substituteVariables(value, state.variables);
   const cookies = state.cookies.cookieHeader(url);
   if (cookies !== undefined) headers.cookie = headers.cookie ? `${headers.cookie}; ${cookies}` : cookies;
   if (body !== undefined && headers["content-type"] === undefined) headers["content-type"] = body.contentType;
 
-  const controller = new AbortController();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort();
-  }, timeoutMs);
+  const payload =
+    body === undefined
+      ? null
+      : body.preSubstituted
+        ? body.text
+        : substituteVariables(body.text, state.variables);
+
   const started = performance.now();
+  let status: number | undefined;
   try {
-    const response = await request(url, {
-      method,
-      headers,
-      body:
-        body === undefined
-          ? undefined
-          : body.preSubstituted
-            ? body.text
-            : substituteVariables(body.text, state.variables),
-      signal: controller.signal,
-    });
-    const text = await response.body.text();
+    const response = await dispatchRequest(
+      parameters?.dispatcher ?? getGlobalDispatcher(),
+      { origin: url.origin, path: `${url.pathname}${url.search}`, method, headers, body: payload },
+      timeoutMs,
+    );
+    status = response.status;
     const elapsedMs = performance.now() - started;
     const setCookie = response.headers["set-cookie"];
     if (setCookie !== undefined) state.cookies.store(url, Array.isArray(setCookie) ? setCookie : [setCookie]);
-    const record = responseRecord(method, url.href, response.statusCode, response.headers, text, elapsedMs);
+    const record = responseRecord(method, url.href, status, response.headers, response.text, elapsedMs);
     state.response = record;
+    onRequest?.({ name: `${method} ${url.pathname}`, ms: elapsedMs, ok: status < 400, status });
     return record;
   } catch (error) {
-    if (timedOut) throw new Error(`${label} timed out after ${timeoutMs} ms`, { cause: error });
-    const reason = error instanceof Error ? describeNetworkError(error) : String(error);
-    throw new Error(`${label} failed: ${reason}`, { cause: error });
-  } finally {
-    clearTimeout(timer);
+    const label = `${method} ${url.href}`;
+    const failure =
+      error instanceof RequestTimeout
+        ? new Error(`${label} timed out after ${timeoutMs} ms`, { cause: error })
+        : new Error(
+            `${label} failed: ${error instanceof Error ? describeNetworkError(error) : String(error)}`,
+            { cause: error },
+          );
+    onRequest?.({
+      name: `${method} ${url.pathname}`,
+      ms: performance.now() - started,
+      ok: false,
+      ...(status === undefined ? {} : { status }),
+      error: failure.message,
+    });
+    throw failure;
+  }
+}
+
+class RequestTimeout extends Error {}
+
+interface RawResponse {
+  status: number;
+  headers: HttpResponseRecord["headers"];
+  text: string;
+}
+
+/**
+ * One request through undici's dispatch API, the body collected as UTF-8 text (a BOM skipped, as
+ * undici's `request().body.text()` does). Lower level than `request()`: no stream and no
+ * AbortSignal per request, which matters when a load test sends tens of thousands a second.
+ * After `timeoutMs` it rejects with RequestTimeout and aborts the request.
+ */
+function dispatchRequest(
+  dispatcher: Dispatcher,
+  options: {
+    origin: string;
+    path: string;
+    method: string;
+    headers: Record<string, string>;
+    body: string | null;
+  },
+  timeoutMs: number,
+): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    dispatcher.dispatch(options, new ResponseCollector(resolve, reject, timeoutMs));
+  });
+}
+
+class ResponseCollector implements Dispatcher.DispatchHandler {
+  #status = 0;
+  #headers: HttpResponseRecord["headers"] = {};
+  #chunks: Buffer[] = [];
+  #length = 0;
+  #controller: Dispatcher.DispatchController | undefined;
+  #reason: Error | undefined;
+  #settled = false;
+  readonly #timer: NodeJS.Timeout;
+
+  constructor(
+    private readonly resolve: (response: RawResponse) => void,
+    private readonly reject: (error: Error) => void,
+    timeoutMs: number,
+  ) {
+    this.#timer = setTimeout(() => this.#timeout(timeoutMs), timeoutMs);
+  }
+
+  #timeout(ms: number): void {
+    this.#reason = new RequestTimeout(`timed out after ${ms} ms`);
+    this.#controller?.abort(this.#reason);
+    this.#fail(this.#reason);
+  }
+
+  #fail(error: Error): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    clearTimeout(this.#timer);
+    this.reject(error);
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.#controller = controller;
+    if (this.#reason) controller.abort(this.#reason);
+  }
+
+  onResponseStart(
+    _controller: Dispatcher.DispatchController,
+    statusCode: number,
+    headers: RawResponse["headers"],
+  ): void {
+    if (statusCode < 200) return;
+    this.#status = statusCode;
+    this.#headers = headers;
+  }
+
+  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.#chunks.push(chunk);
+    this.#length += chunk.length;
+  }
+
+  onResponseEnd(): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    clearTimeout(this.#timer);
+    const chunks = this.#chunks;
+    const buffer = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, this.#length);
+    const bom = buffer.length > 2 && buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf;
+    this.resolve({
+      status: this.#status,
+      headers: this.#headers,
+      text: buffer.toString("utf8", bom ? 3 : 0),
+    });
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+    this.#fail(error);
   }
 }
 

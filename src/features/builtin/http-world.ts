@@ -1,3 +1,4 @@
+import type { Dispatcher } from "undici";
 import { CookieJar } from "./cookie-jar.js";
 
 /** The last response a scenario received, kept for the `Then` steps. */
@@ -26,11 +27,32 @@ export interface HttpState {
   response?: HttpResponseRecord;
 }
 
+/**
+ * One request the built-in steps sent, as reported to `onRequest` (used by `escalator load`).
+ * `name` is "METHOD /path": no host, no query string, so URLs that differ only in their query
+ * are one name. `ok` follows the usual load-testing rule: a response with a status below 400.
+ * A 4xx or 5xx response is not ok even when the scenario expected it (the step decides whether
+ * the scenario passes; this only describes the request). A network error or timeout has no
+ * status, and `error` says what happened.
+ */
+export interface HttpRequestReport {
+  name: string;
+  /** From sending the request to reading the last byte of the body (or to the failure). */
+  ms: number;
+  ok: boolean;
+  status?: number;
+  error?: string;
+}
+
 export interface HttpWorldParameters {
   /** Base URL from `--target`, used when no `Given the base URL is ...` step ran. */
   target?: string;
   /** Per-request timeout; otherwise ESCALATOR_STEP_TIMEOUT_MS, otherwise 10 s. */
   stepTimeoutMs?: number;
+  /** The undici dispatcher to send through (a load test's connection pool); default undici's global one. */
+  dispatcher?: Dispatcher;
+  /** Told about every request the built-in steps send, after it completed or failed. */
+  onRequest?: (report: HttpRequestReport) => void;
 }
 
 /** The World the built-in HTTP steps run against; a fresh one per scenario. */
