@@ -163,7 +163,12 @@ values:
         .filter((e) => e.release === "v2")
         .map((e) => e.verdict),
     ).toContain("not delivered");
-    expect((await fetch(`${appUrl}/version`).then((r) => r.text())).trim()).toBe("v1");
+    // The app picks the release up within 100 ms of the rollback writing it.
+    await eventually(
+      async () => (await fetch(`${appUrl}/version`).then((r) => r.text())).trim() === "v1",
+      5_000,
+      "v1 to serve again",
+    );
 
     const rolledBackAt = evaluations().length;
     await eventually(
