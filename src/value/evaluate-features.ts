@@ -195,16 +195,16 @@ export async function evaluateFeatureValues(options: EvaluateValueOptions): Prom
         }.`,
       };
     }
+    const sourceFailed = (what: string, error: string): ValueResult => ({
+      ...base,
+      metric: metric.name,
+      assertion,
+      verdict: "inconclusive",
+      case: "source failed",
+      explanation: `Inconclusive: ${what} could not be measured: ${error}`,
+    });
     const current = await measure(metric.name, options.release);
-    if (!current.ok)
-      return {
-        ...base,
-        metric: metric.name,
-        assertion,
-        verdict: "inconclusive",
-        case: "source failed",
-        explanation: `Inconclusive: ${metric.name} could not be measured: ${current.error}`,
-      };
+    if (!current.ok) return sourceFailed(metric.name, current.error);
     let baseline: (Measurement & { release?: string }) | undefined;
     if (assertion.kind === "relative") {
       const stored = await options.store?.findValueBaseline({
@@ -217,14 +217,7 @@ export async function evaluateFeatureValues(options: EvaluateValueOptions): Prom
       else if (options.baselineRelease !== undefined) {
         const fresh = await measure(metric.name, options.baselineRelease);
         if (!fresh.ok)
-          return {
-            ...base,
-            metric: metric.name,
-            assertion,
-            verdict: "inconclusive",
-            case: "source failed",
-            explanation: `Inconclusive: ${metric.name} for baseline ${options.baselineRelease} could not be measured: ${fresh.error}`,
-          };
+          return sourceFailed(`${metric.name} for baseline ${options.baselineRelease}`, fresh.error);
         baseline = { ...fresh.measurement, release: options.baselineRelease };
       }
     }
