@@ -1,14 +1,33 @@
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import {
+  accessSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
 import { loadConfig, type ResolvedConfig } from "../config/load-config.js";
+import type { LoadError } from "../features/load-features.js";
 import { renderHtmlReport } from "../load/html-report.js";
-import { runLoad } from "../load/run-load.js";
+import { type LoadRunSummary, runLoad } from "../load/run-load.js";
 import { type LoadFlags, resolveLoad } from "../load/settings.js";
-import { liveLine, summaryLines } from "../load/summary-text.js";
+import { liveLine, seconds, summaryLines } from "../load/summary-text.js";
+import { CANCEL_GRACE_MS } from "../load/worker-engine.js";
 import { EscalatorError } from "../util/errors.js";
 import { EXIT, globalOptions } from "./command-context.js";
-import { createOutput } from "./output.js";
+import { createOutput, type Output } from "./output.js";
+
+/**
+ * Exit codes of `escalator load`: 0 every threshold passed; 1 a threshold failed, or a BeforeAll
+ * or AfterAll hook; 2 nothing ran (usage, config, parse error, undefined or ambiguous step); 3 a
+ * worker thread died (the summary is incomplete); 130 interrupted by Ctrl-C or SIGTERM (the
+ * summary covers the time run).
+ */
+export const LOAD_EXIT = { ...EXIT, incomplete: 3, interrupted: 130 } as const;
 
 interface LoadOptions extends LoadFlags {
   json?: string;
@@ -48,6 +67,102 @@ export function jsonArguments(
   return { file, stdout };
 }
 
+/** File names `--json` and `--report` refuse: sources and configs a slip of the command line could overwrite. */
+const SOURCE_FILE = /\.(feature|[cm]?[jt]sx?|ya?ml)$/i;
+
+/**
+ * Checks the --json and --report files before anything runs, so a long test never ends in an
+ * unwritable result, and a feature or step file given as `--json FILE` by mistake is not
+ * overwritten: the target must not be a directory, an input path or a source or config file, the
+ * report must be .html, and its folder must exist or be creatable.
+ */
+export function checkOutputFiles(
+  outputs: readonly { flag: "--json" | "--report"; file: string | undefined }[],
+  inputs: readonly string[],
+  cwd = process.cwd(),
+): void {
+  const seen = new Map<string, string>();
+  const inputSet = new Set(inputs.map((input) => path.resolve(cwd, input)));
+  for (const { flag, file } of outputs) {
+    if (file === undefined) continue;
+    const bad = (why: string) => {
+      const hint =
+        flag === "--json"
+          ? "; --json takes the file to write, e.g. --json load.json (put --json before load, as in `escalator --json load`, to print the summary instead)"
+          : "";
+      return new EscalatorError("USAGE", `${flag} ${file}: ${why}${hint}`);
+    };
+    if (file.trim() === "") throw bad("an empty file name");
+    const target = path.resolve(cwd, file);
+    if (inputSet.has(target)) throw bad("is one of the feature paths to run; it would be overwritten");
+    if (SOURCE_FILE.test(file))
+      throw bad(`would overwrite a ${path.extname(file)} file; write the summary to a new file`);
+    if (flag === "--report" && !/\.html?$/i.test(file)) throw bad("the HTML report's name must end in .html");
+    const other = seen.get(target);
+    if (other !== undefined) throw bad(`is also the ${other} file`);
+    seen.set(target, flag);
+    if (existsSync(target) && statSync(target).isDirectory()) throw bad("is a directory");
+    // The nearest existing folder above it must be a writable folder (missing ones are created).
+    let folder = path.dirname(target);
+    while (!existsSync(folder) && path.dirname(folder) !== folder) folder = path.dirname(folder);
+    if (!statSync(folder).isDirectory()) throw bad(`${folder} is not a directory`);
+    try {
+      accessSync(folder, constants.W_OK);
+    } catch {
+      throw bad(`cannot write in ${folder}`);
+    }
+  }
+}
+
+/** A truthy CI variable (set, and not "", "0" or "false") turns the live line off. */
+export function isCi(env: NodeJS.ProcessEnv = process.env): boolean {
+  const ci = env.CI?.trim().toLowerCase();
+  return ci !== undefined && ci !== "" && ci !== "0" && ci !== "false";
+}
+
+let ran = false;
+/**
+ * True once `escalator load` ran. Journeys still hanging after the end grace (a step that never
+ * settles, its timers or sockets) could keep the process alive after the summary, so bin.ts
+ * exits as soon as the output is flushed.
+ */
+export function loadCommandRan(): boolean {
+  return ran;
+}
+
+/** The exit code of a run that produced a summary. */
+export function loadExitCode(summary: LoadRunSummary): number {
+  if (summary.interrupted) return LOAD_EXIT.interrupted;
+  if (summary.incomplete) return LOAD_EXIT.incomplete;
+  const passed = summary.thresholds.every((t) => t.passed) && (summary.hookErrors ?? []).length === 0;
+  return passed ? LOAD_EXIT.ok : LOAD_EXIT.failure;
+}
+
+const where = (error: LoadError) => `${error.uri}${error.line ? `:${error.line}` : ""}`;
+
+/** How the run ended, above the summary: interrupted or incomplete runs are not the full test. */
+function endingLines(summary: LoadRunSummary, output: Output): string[] {
+  const lines: string[] = [];
+  if (summary.interrupted) {
+    const after = summary.interruptedAfterMs ?? summary.durationMs;
+    lines.push(
+      output.color(
+        "yellow",
+        `Interrupted after ${(after / 1000).toFixed(1)}s of ${seconds(summary.durationMs)}: the figures and thresholds cover the time run.`,
+      ),
+    );
+  }
+  for (const failed of summary.failedWorkers ?? []) {
+    lines.push(
+      output.color(
+        "red",
+        `Incomplete: load worker ${failed.worker} died (${failed.message.split("\n")[0]}); the others stopped early.`,
+      ),
+    );
+  }
+  return lines;
+}
+
 /** Writes next to the target and renames, so a reader never sees half a file. */
 function writeAtomically(file: string, text: string): void {
   mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
@@ -82,7 +197,7 @@ export function registerLoad(program: Command): void {
     .option("--require <path>", "step definition file (repeatable); default features/**/steps/*", collect)
     .option(
       "--connections <n>",
-      "keep-alive connections per origin, opened as needed (default: users, or 100)",
+      "keep-alive connections per origin, opened as needed (default: users up to 1000, or 100 with --rate)",
     )
     .option("--workers <n>", "worker threads generating load (default 1: this thread)")
     .option(
@@ -103,11 +218,29 @@ The closed model (--users) keeps N users busy; the open model (--rate) starts jo
 schedule whatever the server does, and measures each from its intended start, so a stalled server
 shows in the latencies (no coordinated omission). Journeys that cannot start within 1s are dropped.
 Request names are "METHOD /path"; a request is ok when it got a response below 400.
+A promise a step left rejected with no handler counts as error kind "unhandled" (an exception
+thrown from a callback as "uncaught"); the test goes on.
 Thresholds: p50 p90 p95 p99 p99.9 max mean < or > ms|s, errors <N%|N, rps >N; scope with
 {journey:NAME}, {step:TEXT} or {request:METHOD /path}, e.g. p95{journey:Checkout}<1s.
 
-Exit codes: 0 every threshold passed; 1 any failed; 2 usage, config or parse error, or an
-undefined or ambiguous step (nothing is run).
+BeforeAll and AfterAll hooks run once per worker: with --workers 4, four times, each worker
+in its own thread with its own copy of the step files. A failing BeforeAll hook stops the test
+before any journey starts (the AfterAll hooks still run); a failing AfterAll hook fails it.
+
+The --json and --report files are checked before the test starts: not a folder, a feature path,
+or a .feature, .ts, .js, .mjs or .yaml file; the report ends in .html. The summary is printed
+first; a file that cannot be written then is a warning and does not change the exit code.
+
+Ctrl-C (or SIGTERM) stops the test early: no journey starts any more, those in flight get
+${CANCEL_GRACE_MS / 1000}s, then the summary of the time run is printed and written, marked "interrupted": true
+in the JSON. A second Ctrl-C exits at once, without a summary.
+
+Exit codes:
+  0    every threshold passed
+  1    a threshold failed, or a BeforeAll or AfterAll hook failed
+  2    usage, config or parse error, or an undefined or ambiguous step (nothing is run)
+  3    a worker thread died: the summary of what was measured is marked "incomplete": true
+  130  interrupted by Ctrl-C or SIGTERM: the summary is marked "interrupted": true
 
 Examples:
   escalator load --target http://127.0.0.1:3000 --users 50 --duration 1m --ramp 10s
@@ -116,6 +249,7 @@ Examples:
   escalator --json load --users 10 --duration 30s --threshold "errors<1%"`,
     )
     .action(async (paths: string[], options: LoadOptions, command: Command) => {
+      ran = true;
       const raw = (rootOf(command) as unknown as { rawArgs?: string[] }).rawArgs;
       const json = jsonArguments(raw ?? process.argv.slice(2));
       const jsonFile = options.json ?? json.file;
@@ -125,40 +259,96 @@ Examples:
       }
       const config = optionalConfig(command);
       const resolved = resolveLoad(paths, options, config);
+      checkOutputFiles(
+        [
+          { flag: "--json", file: jsonFile },
+          { flag: "--report", file: options.report },
+        ],
+        resolved.paths,
+      );
       const output = createOutput({ json: json.stdout });
-      const live = Boolean(process.stderr.isTTY) && !process.env.CI;
+      const live = Boolean(process.stderr.isTTY) && !isCi();
       let shown = false;
-      const result = await runLoad({
-        paths: resolved.paths,
-        cwd: process.cwd(),
-        settings: resolved.settings,
-        thresholds: resolved.thresholds,
-        ...(resolved.target ? { target: resolved.target } : {}),
-        ...(resolved.tags ? { tags: resolved.tags } : {}),
-        ...(options.require ? { require: options.require } : {}),
-        ...(live
-          ? {
-              onProgress: (snapshot) => {
-                process.stderr.write(`\r\u001b[2K${liveLine(snapshot, resolved.settings.durationMs)}`);
-                shown = true;
-              },
-            }
-          : {}),
-      });
-      if (shown) process.stderr.write("\r\u001b[2K");
-      if (result.summary === undefined) {
-        for (const error of result.errors)
-          output.error(`${error.uri}${error.line ? `:${error.line}` : ""} ${error.message}`);
-        const n = result.errors.length;
-        output.error(`${n} problem${n === 1 ? "" : "s"}; nothing was run.`);
-        process.exitCode = EXIT.usage;
-        return;
+      const clearLive = () => {
+        if (shown) process.stderr.write("\r\u001b[2K");
+        shown = false;
+      };
+
+      // The first Ctrl-C or SIGTERM stops the test early and still prints and writes the summary;
+      // the next one (or one once the test is over) exits at once.
+      const interrupt = new AbortController();
+      let running = true;
+      const onSignal = (signal: NodeJS.Signals) => {
+        clearLive();
+        if (interrupt.signal.aborted || !running) {
+          process.stderr.write(`escalator: ${signal} again: exiting without a summary\n`);
+          process.exit(LOAD_EXIT.interrupted);
+        }
+        process.stderr.write(
+          `escalator: ${signal}: stopping; journeys in flight get up to ${CANCEL_GRACE_MS / 1000}s, then the summary (${signal} again to exit now)\n`,
+        );
+        interrupt.abort();
+      };
+      const signals: NodeJS.Signals[] = ["SIGINT", "SIGTERM"];
+      for (const signal of signals) process.on(signal, onSignal);
+      try {
+        const result = await runLoad({
+          paths: resolved.paths,
+          cwd: process.cwd(),
+          settings: resolved.settings,
+          thresholds: resolved.thresholds,
+          signal: interrupt.signal,
+          ...(resolved.target ? { target: resolved.target } : {}),
+          ...(resolved.tags ? { tags: resolved.tags } : {}),
+          ...(options.require ? { require: options.require } : {}),
+          ...(live
+            ? {
+                onProgress: (snapshot) => {
+                  if (interrupt.signal.aborted) return;
+                  process.stderr.write(`\r\u001b[2K${liveLine(snapshot, resolved.settings.durationMs)}`);
+                  shown = true;
+                },
+              }
+            : {}),
+        });
+        running = false;
+        clearLive();
+        if (result.summary === undefined) {
+          for (const error of result.errors) output.error(`${where(error)} ${error.message}`);
+          const n = result.errors.length;
+          output.error(`${n} problem${n === 1 ? "" : "s"}; nothing was run.`);
+          process.exitCode = result.failure === "hook" ? LOAD_EXIT.failure : LOAD_EXIT.usage;
+          return;
+        }
+        const { summary } = result;
+        const code = loadExitCode(summary);
+        if (json.stdout) output.data(summary);
+        else {
+          for (const line of endingLines(summary, output)) output.line(line);
+          for (const line of summaryLines(summary, output.tty)) output.line(line);
+        }
+        for (const error of summary.hookErrors ?? []) output.error(`${where(error)} ${error.message}`);
+        for (const warning of summary.warnings ?? []) output.error(`escalator: warning: ${warning}`);
+        // The result is out; a file that cannot be written now does not change it.
+        const outputs: [string | undefined, () => string][] = [
+          [jsonFile, () => `${JSON.stringify(summary, null, 2)}\n`],
+          [options.report, () => renderHtmlReport(summary)],
+        ];
+        for (const [file, text] of outputs) {
+          if (file === undefined) continue;
+          try {
+            writeAtomically(file, text());
+          } catch (error) {
+            output.error(
+              `escalator: warning: ${(error as Error).message}; the result above stands (exit code ${code})`,
+            );
+          }
+        }
+        process.exitCode = code;
+      } finally {
+        running = false;
+        clearLive();
+        for (const signal of signals) process.off(signal, onSignal);
       }
-      const { summary } = result;
-      if (jsonFile !== undefined) writeAtomically(jsonFile, `${JSON.stringify(summary, null, 2)}\n`);
-      if (options.report !== undefined) writeAtomically(options.report, renderHtmlReport(summary));
-      if (json.stdout) output.data(summary);
-      else for (const line of summaryLines(summary, output.tty)) output.line(line);
-      process.exitCode = summary.thresholds.every((t) => t.passed) ? EXIT.ok : EXIT.failure;
     });
 }

@@ -56,8 +56,14 @@ export const loadSchema = z
       .meta(durationDescription("Linear ramp from 0 to the full users or rate, at the start. Default 0")),
     think_time: duration
       .optional()
-      .meta(durationDescription("Closed model: pause between one user's journeys. Default 0")),
-    connections: positiveInt("Keep-alive connections per origin, across all workers").optional(),
+      .meta(
+        durationDescription(
+          "Closed model (users): pause between one user's journeys; not used when --rate is given. Default 0",
+        ),
+      ),
+    connections: positiveInt(
+      "Keep-alive connections per origin, across all workers. Default: users, at most 1000 (closed model); 100 (open model)",
+    ).optional(),
     workers: z
       .number()
       .int()

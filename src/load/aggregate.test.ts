@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { LoadAggregator } from "./aggregate.js";
-import { IntervalRecorder } from "./recorder.js";
+import { IntervalRecorder, MAX_NAMES, OVERFLOW_NAME } from "./recorder.js";
 import { parseThreshold } from "./thresholds.js";
 import type { IntervalReport } from "./types.js";
 
@@ -61,8 +61,9 @@ describe("LoadAggregator", () => {
     expect(s.errorRate).toBeCloseTo(3 / 27);
     expect(s.errorsByKind).toEqual({ "HTTP 500": 2, timeout: 1 });
     expect(s.dropped).toBe(3);
-    expect(s.rps).toBe(100);
-    expect(s.requestsByName["POST /b"]?.rps).toBe(25);
+    // Per second of the measured span: the reports cover 1 s (not the configured 10 s).
+    expect(s.rps).toBe(1000);
+    expect(s.requestsByName["POST /b"]?.rps).toBe(250);
     // Percentiles come from the merged histogram: 1..1000 ms across both workers.
     expect(Math.abs(s.latency.p50 - 500)).toBeLessThanOrEqual(0.5);
     expect(Math.abs(s.latency.p99 - 990)).toBeLessThanOrEqual(1);
@@ -155,6 +156,92 @@ describe("LoadAggregator", () => {
     agg.add(report(1, 1000, 2000, fill(500, 1)));
     expect(agg.snapshot(T0 + 2200)).toMatchObject({ rps: 100, active: 6 });
     expect(agg.snapshot(T0 + 2200).p95Ms).toBeCloseTo(500, 0);
+  });
+
+  it("divides rps by the measured span, from the start to the last report's end (the end grace included)", () => {
+    const agg = new LoadAggregator(T0);
+    for (let sec = 0; sec < 10; sec++)
+      agg.add(
+        report(0, sec * 1000, sec * 1000 + 1000, (r) => {
+          for (let i = 0; i < 100; i++) r.request("GET /", 5, true);
+        }),
+      );
+    // Journeys in flight at the end finish during the 2 s grace: 100 more requests.
+    agg.add(
+      report(0, 10_000, 12_000, (r) => {
+        for (let i = 0; i < 100; i++) r.request("GET /", 5, true);
+      }),
+    );
+    const s = agg.summary({
+      ...options,
+      thresholds: ["rps>=100", "rps{request:GET /}>=100"].map(parseThreshold),
+    });
+    expect(s.requests).toBe(1100);
+    expect(s.measuredMs).toBe(12_000);
+    expect(s.rps).toBeCloseTo(1100 / 12, 6);
+    expect(s.requestsByName["GET /"]?.rps).toBeCloseTo(1100 / 12, 6);
+    expect(s.thresholds.map((t) => [t.actual, t.passed])).toEqual([
+      [1100 / 12, false],
+      [1100 / 12, false],
+    ]);
+  });
+
+  it("does not extrapolate a short last interval into a spike in the per-second series", () => {
+    const agg = new LoadAggregator(T0);
+    for (let sec = 0; sec < 3; sec++)
+      agg.add(
+        report(0, sec * 1000, sec * 1000 + 1000, (r) => {
+          for (let i = 0; i < 100; i++) r.request("GET /", 5, true);
+        }),
+      );
+    // The final flush, 4 ms after the last regular one, with the stragglers that finished then.
+    agg.add(
+      report(0, 3000, 3004, (r) => {
+        for (let i = 0; i < 30; i++) r.request("GET /", 5, true);
+      }),
+    );
+    const series = agg.summary(options).timeSeries;
+    expect(series.map((p) => [p.t, p.requests])).toEqual([
+      [0, 100],
+      [1, 100],
+      [2, 100],
+      [3, 30],
+    ]);
+    expect(series.slice(0, 3).map((p) => p.rps)).toEqual([100, 100, 100]);
+    // 30 requests in the last second, not 30 in 4 ms extrapolated to 7500/s (or 300/s at a 100 ms floor).
+    expect(series[3]?.rps).toBe(30);
+  });
+
+  it("judges a journey that never finished as having no data, not as a misspelt name", () => {
+    const agg = new LoadAggregator(T0);
+    agg.add(report(0, 0, 1000, (r) => r.journey("Buy", 10, true)));
+    const thresholds = ["p95{journey:Idle}<1s", "errors{journey:Idle}<1", "p95{journey:Nope}<1s"];
+    const results = agg.summary({
+      ...options,
+      weights: { Buy: 1, Idle: 1 },
+      thresholds: thresholds.map(parseThreshold),
+    }).thresholds;
+    expect(results.map((r) => [r.expression, r.passed])).toEqual([
+      ["p95{journey:Idle}<1s (no data)", false],
+      ["errors{journey:Idle}<1", true],
+      ["p95{journey:Nope}<1s (no such journey)", false],
+    ]);
+  });
+
+  it("keeps at most MAX_NAMES request names across workers, folding the rest into one", () => {
+    const agg = new LoadAggregator(T0);
+    for (const worker of [0, 1, 2])
+      agg.add(
+        report(worker, 0, 1000, (r) => {
+          for (let i = 0; i < 150; i++) r.request(`GET /w${worker}/${i}`, 1, true);
+          for (let i = 0; i < 150; i++) r.step(`step ${worker} ${i}`, 1, true);
+        }),
+      );
+    const s = agg.summary(options);
+    expect(Object.keys(s.requestsByName)).toHaveLength(MAX_NAMES);
+    expect(s.requestsByName[OVERFLOW_NAME]?.count).toBe(450 - (MAX_NAMES - 1));
+    expect(Object.values(s.requestsByName).reduce((n, r) => n + r.count, 0)).toBe(450);
+    expect(Object.keys(s.steps)).toHaveLength(450);
   });
 
   it("draws the distribution in 40 log-spaced buckets whose counts add up to all requests", () => {

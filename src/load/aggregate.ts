@@ -1,6 +1,6 @@
 import type { JsHistogram } from "hdr-histogram-js";
 import * as hdr from "hdr-histogram-js";
-import { distribution, newHistogram, percentiles, toMillis } from "./recorder.js";
+import { distribution, MAX_NAMES, newHistogram, OVERFLOW_NAME, percentiles, toMillis } from "./recorder.js";
 import {
   evaluateThresholds,
   type LatencyStat,
@@ -38,6 +38,7 @@ export interface LoadSnapshot {
 }
 
 export interface SummaryOptions {
+  /** As configured; reported as `durationMs`. Rates divide by the measured span instead (see `measuredMs`). */
   durationMs: number;
   model: LoadModel;
   workers: number;
@@ -71,6 +72,8 @@ interface Point {
 
 /**
  * Merges workers' IntervalReports into cumulative per-name histograms and a per-second series.
+ * Request names are capped at MAX_NAMES here too (further names go to OVERFLOW_NAME), since each
+ * worker caps its own and several workers could otherwise bring several times that many.
  * A report belongs to the second holding its interval's midpoint (t = 0 for the first second).
  * The last OPEN_SECONDS seconds keep a merged histogram so reports from several workers for one
  * second combine into exact percentiles; older seconds keep only their figures. A report later
@@ -86,6 +89,8 @@ export class LoadAggregator {
   private readonly lastSecond = new Map<number, number>();
   private readonly points = new Map<number, Point>();
   private readonly spare: JsHistogram[] = [];
+  /** Epoch ms of the latest report's end; NaN before any report. */
+  private lastEnd = Number.NaN;
   private journeysDone = 0;
   private journeyErrors = 0;
   private droppedTotal = 0;
@@ -100,7 +105,7 @@ export class LoadAggregator {
     point.workers?.set(report.worker, share);
     let requests = 0;
     for (const [name, enc] of Object.entries(report.requests)) {
-      const h = this.merge(this.requests, name, enc);
+      const h = this.merge(this.requests, name, enc, MAX_NAMES);
       this.all.histogram.add(h);
       this.all.count += enc.count;
       this.all.errors += enc.errors;
@@ -130,6 +135,7 @@ export class LoadAggregator {
       point.closed.rps += rate(requests, report.end - report.start);
       point.closed.active += report.active;
     }
+    if (!(report.end <= this.lastEnd)) this.lastEnd = report.end;
     this.lastActive.set(report.worker, report.active);
     this.lastSecond.set(report.worker, Math.max(point.t, this.lastSecond.get(report.worker) ?? -1));
   }
@@ -153,15 +159,32 @@ export class LoadAggregator {
     };
   }
 
-  /** Latency percentile `p` (0 < p ≤ 100) in ms of all requests or of one scope; NaN if none. */
-  percentileOf(scope: ThresholdScope | undefined, p: number): number {
-    return this.scopeStats(scope, 1)?.latencyMs(p) ?? Number.NaN;
+  /**
+   * The span the figures cover, in ms: from the test's start to the latest report's end. Workers
+   * send their last report once the journeys in flight at the end have finished (or the end grace
+   * ran out), so this is the duration plus that tail; its requests are counted, so rates divide by
+   * this rather than by the configured duration. 0 before any report.
+   */
+  get measuredMs(): number {
+    return Number.isNaN(this.lastEnd) ? 0 : Math.max(0, this.lastEnd - this.startedAt);
   }
 
-  /** Figures for thresholds; see ScopeStats. Undefined for a scope name that never ran. */
-  scopeStats(scope: ThresholdScope | undefined, durationMs: number): ScopeStats | undefined {
-    const seconds = Math.max(durationMs, 1) / 1000;
-    const named = scope ? this.mapOf(scope).get(scope.name) : this.all;
+  /** Latency percentile `p` (0 < p ≤ 100) in ms of all requests or of one scope; NaN if none. */
+  percentileOf(scope: ThresholdScope | undefined, p: number): number {
+    return this.scopeStats(scope)?.latencyMs(p) ?? Number.NaN;
+  }
+
+  /**
+   * Figures for thresholds; see ScopeStats. Rates are per second of `measuredMs`. Undefined for a
+   * scope name that never ran, unless `knownJourneys` holds it (a journey of the plan that never
+   * finished): then count 0, so its latency is NaN ("no data") rather than "no such journey".
+   */
+  scopeStats(
+    scope: ThresholdScope | undefined,
+    knownJourneys: Readonly<Record<string, unknown>> = {},
+  ): ScopeStats | undefined {
+    const seconds = Math.max(this.measuredMs, 1) / 1000;
+    const named = scope ? this.named(scope, knownJourneys) : this.all;
     if (!named) return undefined;
     const latencyMs = (stat: LatencyStat): number => {
       if (named.count === 0) return Number.NaN;
@@ -188,10 +211,12 @@ export class LoadAggregator {
 
   /**
    * The run's summary. `journeys[name].achievedShare` is that journey's share of finished journeys
-   * (passed or failed); dropped journeys never ran and are not counted.
+   * (passed or failed); dropped journeys never ran and are not counted. Rates (`rps`) are per
+   * second of `measuredMs`, the span from the start to the last report's end.
    */
   summary(opts: SummaryOptions): LoadSummary {
-    const seconds = Math.max(opts.durationMs, 1) / 1000;
+    const measuredMs = this.measuredMs;
+    const seconds = Math.max(measuredMs, 1) / 1000;
     const stats = (n: Named): NamedStats => ({
       count: n.count,
       errors: n.errors,
@@ -213,6 +238,7 @@ export class LoadAggregator {
     return {
       startedAt: new Date(this.startedAt).toISOString(),
       durationMs: opts.durationMs,
+      measuredMs,
       model: opts.model,
       workers: opts.workers,
       connections: opts.connections,
@@ -226,7 +252,7 @@ export class LoadAggregator {
       steps: byName(this.steps),
       requestsByName: byName(this.requests),
       dropped: this.droppedTotal,
-      thresholds: evaluateThresholds(opts.thresholds, (scope) => this.scopeStats(scope, opts.durationMs)),
+      thresholds: evaluateThresholds(opts.thresholds, (scope) => this.scopeStats(scope, opts.weights)),
       timeSeries: this.timeSeries(),
       distribution: distribution(this.all.histogram),
     };
@@ -243,9 +269,19 @@ export class LoadAggregator {
       });
   }
 
-  private merge(map: Map<string, Named>, name: string, enc: EncodedHistogram): JsHistogram {
+  /** Adds one encoded histogram under `name`, or under OVERFLOW_NAME once `cap` names are held. */
+  private merge(
+    map: Map<string, Named>,
+    name: string,
+    enc: EncodedHistogram,
+    cap = Number.POSITIVE_INFINITY,
+  ): JsHistogram {
     const h = hdr.decodeFromCompressedBase64(enc.histogram) as JsHistogram;
     let named = map.get(name);
+    if (!named && map.size >= cap - 1 && name !== OVERFLOW_NAME) {
+      name = OVERFLOW_NAME;
+      named = map.get(name);
+    }
     if (!named) {
       named = { histogram: newHistogram(), count: 0, errors: 0 };
       map.set(name, named);
@@ -254,6 +290,14 @@ export class LoadAggregator {
     named.count += enc.count;
     named.errors += enc.errors;
     return h;
+  }
+
+  /** A scope's figures; an empty entry for a known journey that never finished. */
+  private named(scope: ThresholdScope, knownJourneys: Readonly<Record<string, unknown>>): Named | undefined {
+    const named = this.mapOf(scope).get(scope.name);
+    if (named || scope.kind !== "journey" || !Object.hasOwn(knownJourneys, scope.name)) return named;
+    // Count 0: the histogram is never read (latencies are NaN), so no new one is built for it.
+    return { histogram: this.all.histogram, count: 0, errors: 0 };
   }
 
   private mapOf(scope: ThresholdScope): Map<string, Named> {
@@ -308,9 +352,15 @@ export class LoadAggregator {
   }
 }
 
-/** Requests per second over `ms`; intervals under 100 ms count as 100 ms to damp spikes. */
+/**
+ * Requests per second of one worker's share of a point: its requests in that second over the time
+ * its reports there cover, counted as at least 1 s. A short interval (the last one, flushed a few
+ * ms after the previous report) is not extrapolated: its point shows the requests completed in that
+ * second per second, so a partial last second may read low but never spikes. A longer interval (a
+ * worker's first, when it started late) divides by its length.
+ */
 function rate(requests: number, ms: number): number {
-  return (requests * 1000) / Math.max(ms, 100);
+  return (requests * 1000) / Math.max(ms, 1000);
 }
 
 function sum(values: Iterable<number>): number {

@@ -26,7 +26,11 @@ export interface JourneyContext {
  * - "timeout": a step's own timeout, or an HTTP request timing out (undici or the step timeout);
  * - a network error code from the error or its causes: "ECONNREFUSED", "ECONNRESET", "EPIPE", ...;
  * - "aborted": cut off at the end of the test (the grace ran out);
- * - "HTTP <status>": a step failed after the scenario's last response was a 4xx or 5xx;
+ * - "HTTP <status>": `lastStatus` (≥ 400) was given. runJourney gives the latest response's status
+ *   only while no step has passed since that response arrived, i.e. when the failing step got it or
+ *   is the first step after the one that did (`When I GET` → 503, then `Then the response status
+ *   should be 200` fails). Once a step passed on it (`Then the response status should be 404`), a
+ *   later failure is an "assertion";
  * - "assertion": any other step that threw;
  * - "pending": a step returned "pending"; "world": the World constructor threw.
  */
@@ -114,22 +118,35 @@ interface HookArgument {
   result: { status: string };
 }
 
+type WorldShape = { http?: { response?: { status: number } } };
+
 /**
  * Runs one journey on a fresh World, as `escalator test` runs a scenario: Before hooks, the steps
  * (stopping at the first that fails), then After hooks. Each step's latency is recorded under its
- * text, and the journey's from `startedAt` (performance.now() ms): its intended start in the open
- * model, so time spent waiting to start counts (no coordinated omission), its actual start in the
- * closed model. Never throws.
+ * text. `startedAt` (performance.now() ms) is the journey's intended start in the open model, its
+ * actual start in the closed model. The journey is measured from the earlier of `startedAt` and
+ * when it actually started: from its intended start when it started late, so time spent waiting
+ * to start counts (no coordinated omission), and from its actual start when the scheduler started
+ * it a little early. A late start is also passed to the World as `parameters.startDelayMs` (actual
+ * − intended start), which the built-in HTTP steps add to the journey's first request, so request
+ * latency shows it too (see HttpWorldParameters.startDelayMs). Never throws.
  */
 export async function runJourney(journey: Journey, ctx: JourneyContext, startedAt: number): Promise<void> {
   const recorder = ctx.recorder;
+  const actualStart = performance.now();
+  const measuredFrom = Math.min(startedAt, actualStart);
+  const startDelayMs = actualStart - startedAt;
   ctx.inFlight[journey.index] = (ctx.inFlight[journey.index] as number) + 1;
   let failure: unknown;
   let failed = false;
   let skipping = false;
-  let world: { http?: { response?: { status: number } } } | undefined;
+  let world: WorldShape | undefined;
+  // Whether the latest response arrived with no step passing since (see classifyError).
+  let responseFresh = false;
+  let failedStatus: number | undefined;
   try {
-    world = new ctx.worldConstructor({ parameters: { ...ctx.parameters } });
+    const parameters = startDelayMs > 0 ? { ...ctx.parameters, startDelayMs } : { ...ctx.parameters };
+    world = new ctx.worldConstructor({ parameters }) as WorldShape;
   } catch (error) {
     failed = true;
     failure = new WorldError(error);
@@ -139,6 +156,7 @@ export async function runJourney(journey: Journey, ctx: JourneyContext, startedA
     if (world === undefined) break;
     if ((failed || skipping) && step.kind !== "after") continue;
     const started = performance.now();
+    const responseBefore = world.http?.response;
     try {
       // Planned arguments are passed as they are; a synchronous step costs no promise.
       let returned: unknown;
@@ -155,17 +173,21 @@ export async function runJourney(journey: Journey, ctx: JourneyContext, startedA
       if (returned === "pending") throw new PendingStep("pending");
       if (returned === "skipped") skipping = true;
       if (step.kind === "step" && !ctx.stopped) recorder.step(step.text, performance.now() - started, true);
+      // A passing step that got no new response has accepted the latest one.
+      responseFresh = world.http?.response !== responseBefore;
     } catch (error) {
       if (step.kind === "step" && !ctx.stopped) recorder.step(step.text, performance.now() - started, false);
       if (!failed) {
         failed = true;
         failure = error;
+        const response = world.http?.response;
+        if (response !== responseBefore || responseFresh) failedStatus = response?.status;
       }
     }
   }
   ctx.inFlight[journey.index] = (ctx.inFlight[journey.index] as number) - 1;
   if (ctx.stopped) return;
-  const ms = performance.now() - startedAt;
+  const ms = performance.now() - measuredFrom;
   if (!failed) recorder.journey(journey.name, ms, true);
   else {
     const kind =
@@ -173,7 +195,7 @@ export async function runJourney(journey: Journey, ctx: JourneyContext, startedA
         ? "pending"
         : failure instanceof WorldError
           ? "world"
-          : classifyError(failure, world?.http?.response?.status, ctx.aborting);
+          : classifyError(failure, failedStatus, ctx.aborting);
     recorder.journey(journey.name, ms, false, kind);
   }
 }

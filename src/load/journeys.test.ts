@@ -13,6 +13,14 @@ describe("weightOf", () => {
     expect(weightOf(["@weight:0"])).toEqual({ weight: 0 });
   });
 
+  it("reads the tag case-insensitively: @Weight:5 and @WEIGHT:5 count like @weight:5", () => {
+    expect(weightOf(["@Weight:5"])).toEqual({ weight: 5 });
+    expect(weightOf(["@weight:2", "@WEIGHT:7"])).toEqual({ weight: 7 });
+    expect(weightOf(["@Weight:x"])).toEqual({
+      error: "@Weight:x is not a weight; write @weight:N with N a number such as 70",
+    });
+  });
+
   it("rejects a weight that is not a number", () => {
     expect(weightOf(["@weight:lots"])).toEqual({
       error: "@weight:lots is not a weight; write @weight:N with N a number such as 70",

@@ -35,7 +35,7 @@ export interface Journey {
   name: string;
   uri: string;
   line: number;
-  /** From `@weight:N` on the scenario (wins) or its feature; default 1; 0 leaves the journey out. */
+  /** From `@weight:N` (any case) on the scenario (wins) or its feature; default 1; 0 leaves the journey out. */
   weight: number;
   pickle: messages.Pickle;
   gherkinDocument: messages.GherkinDocument | undefined;
@@ -57,9 +57,13 @@ export interface LoadedJourneys {
   errors: LoadError[];
 }
 
-const WEIGHT_TAG = /^@weight:(.*)$/;
+/** `@weight:N`, the prefix in any case (`@Weight:5` counts like `@weight:5`). */
+const WEIGHT_TAG = /^@weight:(.*)$/i;
 
-/** The journey's weight: the last `@weight:N` tag of the pickle wins (pickle tags list the feature's first). */
+/**
+ * The journey's weight: the last `@weight:N` tag of the pickle wins (pickle tags list the feature's
+ * first). The `@weight:` prefix is matched case-insensitively.
+ */
 export function weightOf(tags: readonly string[]): { weight: number } | { error: string } {
   let weight = 1;
   for (const tag of tags) {

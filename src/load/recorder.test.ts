@@ -97,6 +97,23 @@ describe("IntervalRecorder", () => {
     expect(rec.histogramCount).toBe(4);
   });
 
+  it("caps only request names: journeys and steps (known from the plan) are kept however many", () => {
+    const rec = new IntervalRecorder(0, 0, 4);
+    for (let i = 0; i < 300; i++) {
+      rec.journey(`Row (features/a.feature:${i})`, 1, true);
+      rec.step(`I GET "/items/${i}"`, 1, true);
+    }
+    const report = rec.flush(1000);
+    expect(Object.keys(report.journeys)).toHaveLength(300);
+    expect(Object.keys(report.steps)).toHaveLength(300);
+    expect(report.journeys[OVERFLOW_NAME]).toBeUndefined();
+    expect(report.steps[OVERFLOW_NAME]).toBeUndefined();
+    // The default cap holds more than 200 plan names too.
+    const big = new IntervalRecorder(0, 0);
+    for (let i = 0; i < 300; i++) big.journey(`j${i}`, 1, true);
+    expect(Object.keys(big.flush(1).journeys)).toHaveLength(300);
+  });
+
   it("keeps no per-sample state: a million samples leave the histogram count and report size flat", () => {
     const rec = new IntervalRecorder(0, 0);
     rec.request("GET /", 1, true);

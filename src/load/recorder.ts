@@ -6,9 +6,15 @@ import type { EncodedHistogram, IntervalReport, Percentiles } from "./types.js";
 export const HIGHEST_MICROS = 3_600_000_000;
 
 /**
- * Most distinct names kept per class (requests, steps, journeys) in one worker. Each name holds a
- * ~95 KB histogram, so unbounded names (an id in a path) would grow memory without limit; names
- * beyond the cap are recorded under OVERFLOW_NAME.
+ * Most distinct request names kept in one worker (and in the merged summary). Each name holds a
+ * ~94 KB histogram, and request names come from URLs, so an id in a path would otherwise grow
+ * memory without limit; request names beyond the cap are recorded under OVERFLOW_NAME. Which names
+ * make the cap depends on the order a worker first sees them, so with several workers a name past
+ * the cap may be partly counted under OVERFLOW_NAME.
+ *
+ * Journey and step names are not capped: they come from the plan (scenario names and step texts,
+ * the same in every worker), so they are bounded by the features, and capping them would break
+ * shares and scoped thresholds of, say, a Scenario Outline with hundreds of rows.
  */
 export const MAX_NAMES = 200;
 export const OVERFLOW_NAME = "(other names)";
@@ -68,23 +74,26 @@ export class IntervalRecorder {
     this.start = start;
   }
 
-  /** One HTTP request, named "GET /path" (path without query). */
+  /** One HTTP request, named "GET /path" (path without query); at most `maxNames` names, see MAX_NAMES. */
   request(name: string, ms: number, ok: boolean): void {
-    const slot = this.requests.get(name) ?? this.addSlot(this.requests, name);
+    const slot = this.requests.get(name) ?? this.addRequestSlot(name);
     slot.histogram.recordValue(toMicros(ms));
     if (!ok) slot.errors++;
   }
 
-  /** One step, named by its text. */
+  /** One step, named by its text (not capped: step texts come from the plan). */
   step(name: string, ms: number, ok: boolean): void {
-    const slot = this.steps.get(name) ?? this.addSlot(this.steps, name);
+    const slot = this.steps.get(name) ?? addSlot(this.steps, name);
     slot.histogram.recordValue(toMicros(ms));
     if (!ok) slot.errors++;
   }
 
-  /** One finished journey (scenario). A failed one counts `errorKind` (default "error") in errorsByKind. */
+  /**
+   * One finished journey (scenario), not capped: journey names come from the plan. A failed one
+   * counts `errorKind` (default "error") in errorsByKind.
+   */
   journey(name: string, ms: number, ok: boolean, errorKind?: string): void {
-    const slot = this.journeys.get(name) ?? this.addSlot(this.journeys, name);
+    const slot = this.journeys.get(name) ?? addSlot(this.journeys, name);
     slot.histogram.recordValue(toMicros(ms));
     if (!ok) {
       slot.errors++;
@@ -127,16 +136,19 @@ export class IntervalRecorder {
     return this.requests.size + this.steps.size + this.journeys.size;
   }
 
-  private addSlot(map: Map<string, Slot>, name: string): Slot {
+  private addRequestSlot(name: string): Slot {
+    const map = this.requests;
     if (map.size >= this.maxNames - 1 && name !== OVERFLOW_NAME) {
-      const other = map.get(OVERFLOW_NAME);
-      if (other) return other;
-      name = OVERFLOW_NAME;
+      return map.get(OVERFLOW_NAME) ?? addSlot(map, OVERFLOW_NAME);
     }
-    const slot: Slot = { histogram: newHistogram(), errors: 0 };
-    map.set(name, slot);
-    return slot;
+    return addSlot(map, name);
   }
+}
+
+function addSlot(map: Map<string, Slot>, name: string): Slot {
+  const slot: Slot = { histogram: newHistogram(), errors: 0 };
+  map.set(name, slot);
+  return slot;
 }
 
 function encodeAll(map: Map<string, Slot>): Record<string, EncodedHistogram> {

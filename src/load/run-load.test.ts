@@ -76,4 +76,55 @@ describe("runLoad", () => {
       'bad.feature:3 Undefined step "nothing matches" in "b"',
     ]);
   }, 30_000);
+  it("stops early when its signal aborts, in this thread and in workers, marking the summary interrupted", async () => {
+    for (const workers of ["1", "2"]) {
+      const resolved = resolveLoad(
+        [join(dir.path, "a.feature")],
+        { target, rate: "100/s", duration: "10s", workers },
+        undefined,
+      );
+      const interrupt = new AbortController();
+      const before = served;
+      const started = Date.now();
+      const result = await runLoad({
+        paths: resolved.paths,
+        cwd: dir.path,
+        target,
+        settings: resolved.settings,
+        thresholds: resolved.thresholds,
+        signal: interrupt.signal,
+        // About 1 s into the run.
+        onProgress: () => interrupt.abort(),
+      });
+      expect(Date.now() - started, workers).toBeLessThan(6000);
+      const summary = result.summary;
+      expect(summary?.interrupted).toBe(true);
+      expect(summary?.durationMs).toBe(10_000);
+      expect(summary?.interruptedAfterMs).toBeGreaterThanOrEqual(800);
+      expect(summary?.interruptedAfterMs).toBeLessThan(2000);
+      expect(summary?.requests).toBeGreaterThan(0);
+      expect(summary?.requests).toBe(served - before);
+      expect(summary?.incomplete).toBeUndefined();
+    }
+  }, 60_000);
+
+  it("runs nothing when the signal aborted before the start", async () => {
+    const resolved = resolveLoad(
+      [join(dir.path, "a.feature")],
+      { target, rate: "100/s", duration: "10s" },
+      undefined,
+    );
+    const before = served;
+    const result = await runLoad({
+      paths: resolved.paths,
+      cwd: dir.path,
+      target,
+      settings: resolved.settings,
+      thresholds: [],
+      signal: AbortSignal.abort(),
+    });
+    expect(result.summary?.interrupted).toBe(true);
+    expect(result.summary?.requests).toBe(0);
+    expect(served).toBe(before);
+  }, 30_000);
 });

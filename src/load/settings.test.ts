@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseRate } from "../config/load-schema.js";
-import { resolveLoad } from "./settings.js";
+import { MAX_DEFAULT_CLOSED_CONNECTIONS, resolveLoad } from "./settings.js";
 
 const usage = (fn: () => unknown) => {
   try {
@@ -115,5 +115,33 @@ describe("resolveLoad", () => {
     expect(
       usage(() => resolveLoad([], { users: "1", duration: "5s", threshold: ["p95 300"] }, undefined)),
     ).toMatch(/p95 300/);
+  });
+  it("applies the config's think_time to the closed model only, so --rate overrides a closed config", () => {
+    const config = { dir: "/srv/shop", load: { users: 5, think_time: 2000, duration: 60_000 } };
+    expect(resolveLoad([], {}, config).settings.thinkTimeMs).toBe(2000);
+    const open = resolveLoad([], { rate: "10/s" }, config);
+    expect(open.settings.model).toEqual({ kind: "open", ratePerSecond: 10 });
+    expect(open.settings.thinkTimeMs).toBe(0);
+    // The flag still says what it applies to; a config giving rate with think_time is contradictory.
+    expect(usage(() => resolveLoad([], { rate: "10/s", thinkTime: "1s" }, config))).toMatch(
+      /^--think-time applies to the closed model/,
+    );
+    expect(
+      usage(() => resolveLoad([], {}, { dir: "/srv", load: { rate: 10, think_time: 1000, duration: 5000 } })),
+    ).toMatch(/think_time with rate; think_time applies to the closed model/);
+    expect(
+      resolveLoad([], { users: "3" }, { dir: "/srv", load: { rate: 10, think_time: 1000, duration: 5000 } })
+        .settings.thinkTimeMs,
+    ).toBe(1000);
+  });
+
+  it("defaults connections to users, at most MAX_DEFAULT_CLOSED_CONNECTIONS, like the open model's cap", () => {
+    const connections = (flags: Parameters<typeof resolveLoad>[1]) =>
+      resolveLoad([], { duration: "1s", ...flags }, undefined).settings.connections;
+    expect(connections({ users: "50" })).toBe(50);
+    expect(connections({ users: "50000" })).toBe(MAX_DEFAULT_CLOSED_CONNECTIONS);
+    expect(MAX_DEFAULT_CLOSED_CONNECTIONS).toBe(1000);
+    expect(connections({ users: "50000", connections: "20000" })).toBe(20_000);
+    expect(connections({ rate: "5000/s" })).toBe(100);
   });
 });

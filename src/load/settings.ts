@@ -36,6 +36,12 @@ export const DEFAULT_MAX_IN_FLIGHT = 10_000;
  * that wait is part of their latency, which is measured from the intended start.
  */
 export const DEFAULT_OPEN_CONNECTIONS = 100;
+/**
+ * Closed model without --connections: one connection per user, at most this many per origin
+ * (across workers), so --users 50000 does not open 50,000 sockets to one server. Users beyond it
+ * wait for a connection, and that wait is part of their requests' latency.
+ */
+export const MAX_DEFAULT_CLOSED_CONNECTIONS = 1000;
 
 const usage = (message: string) => new EscalatorError("USAGE", message);
 
@@ -102,18 +108,26 @@ export function resolveLoad(
   if (durationMs < 1000) throw usage(`--duration must be at least 1s, got "${flags.duration}"`);
   const rampMs = flags.ramp !== undefined ? durationFlag(flags.ramp, "--ramp") : (fromConfig.ramp ?? 0);
   if (rampMs > durationMs) throw usage("--ramp must not be longer than --duration");
-  const thinkTimeMs =
-    flags.thinkTime !== undefined
-      ? durationFlag(flags.thinkTime, "--think-time")
-      : (fromConfig.think_time ?? 0);
-  if (thinkTimeMs > 0 && model.kind === "open")
+  // The config's think_time is a default for the closed model: choosing --rate leaves it out.
+  let thinkTimeMs = 0;
+  if (flags.thinkTime !== undefined) {
+    thinkTimeMs = durationFlag(flags.thinkTime, "--think-time");
+    if (thinkTimeMs > 0 && model.kind === "open")
+      throw usage(
+        "--think-time applies to the closed model (--users); the open model starts journeys at --rate",
+      );
+  } else if (model.kind === "closed") thinkTimeMs = fromConfig.think_time ?? 0;
+  else if (flags.rate === undefined && (fromConfig.think_time ?? 0) > 0)
     throw usage(
-      "--think-time applies to the closed model (--users); the open model starts journeys at --rate",
+      "the config's load: section gives think_time with rate; think_time applies to the closed model (users)",
     );
 
   const workers =
     flags.workers !== undefined ? wholeNumber(flags.workers, "--workers", 1, 64) : (fromConfig.workers ?? 1);
-  const defaultConnections = model.kind === "closed" ? model.users : DEFAULT_OPEN_CONNECTIONS;
+  const defaultConnections =
+    model.kind === "closed"
+      ? Math.min(model.users, MAX_DEFAULT_CLOSED_CONNECTIONS)
+      : DEFAULT_OPEN_CONNECTIONS;
   const connections =
     flags.connections !== undefined
       ? wholeNumber(flags.connections, "--connections", 1, 100_000)

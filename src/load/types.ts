@@ -74,6 +74,7 @@ export interface Percentiles {
 export interface NamedStats {
   count: number;
   errors: number;
+  /** count per second of the measured span (LoadSummary.measuredMs). */
   rps: number;
   latency: Percentiles;
 }
@@ -93,6 +94,12 @@ export interface TimePoint {
   t: number;
   requests: number;
   errors: number;
+  /**
+   * Requests completed in this second, per second: each worker's count over the time its reports
+   * cover in this second, taken as at least 1 s. So a short last interval (the final report, a few
+   * ms after the one before) is not extrapolated into a spike: a partial last second reads low,
+   * never high. A worker's first interval, longer than 1 s when it started late, divides by its length.
+   */
   rps: number;
   p50: number;
   p90: number;
@@ -106,19 +113,38 @@ export interface TimePoint {
 /** The JSON summary (`--json FILE`); the HTML report is drawn from the same object. */
 export interface LoadSummary {
   startedAt: string;
+  /** The configured duration. */
   durationMs: number;
+  /**
+   * The span the figures cover: from the start to the end of the last report. Workers send their
+   * last report once the journeys in flight at the end finished (or the end grace ran out), so this
+   * is the duration plus that tail. Every rate (`rps`, per-name `rps`, rps thresholds) is per second
+   * of this span, since requests completed in the tail are counted too. Absent in older summaries.
+   */
+  measuredMs?: number;
   model: LoadModel;
   workers: number;
   connections: number;
   requests: number;
+  /** requests / measuredMs, per second. */
   rps: number;
   /** Journeys that failed: each stops at its first failing step, whose kind is counted in errorsByKind. */
   errors: number;
   /** errors / journeys finished, 0..1. */
   errorRate: number;
   errorsByKind: Record<string, number>;
+  /**
+   * Latency of all requests, each from sending it to its last byte. In the open model the first
+   * request of each journey is measured from that much earlier as its journey started late
+   * (actual − intended start), so time spent waiting to start (a busy event loop, the in-flight
+   * cap) counts here as it does in the journeys' figures: no coordinated omission.
+   */
   latency: Percentiles;
-  /** Per journey: requested weight share vs achieved share of started journeys, with stats. */
+  /**
+   * Per journey: requested weight share vs achieved share, with stats. The achieved share is of
+   * finished journeys (passed or failed, aborted ones included); dropped journeys never started and
+   * are not counted, nor are journeys still in flight when the figures were taken.
+   */
   journeys: Record<string, NamedStats & { weight: number; requestedShare: number; achievedShare: number }>;
   steps: Record<string, NamedStats>;
   requestsByName: Record<string, NamedStats>;

@@ -1,3 +1,4 @@
+import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Agent } from "undici";
@@ -6,7 +7,13 @@ import type { HttpRequestReport } from "../features/builtin/http-world.js";
 import type { LoadError } from "../features/load-features.js";
 import { driveClosed, driveOpen, OpenSchedule } from "./arrival.js";
 import { type JourneyContext, runJourney } from "./journey-runner.js";
-import { type Journey, loadJourneys, WeightedPicker } from "./journeys.js";
+import {
+  DEFAULT_STEP_TIMEOUT_MS,
+  type Journey,
+  type LoadedJourneys,
+  loadJourneys,
+  WeightedPicker,
+} from "./journeys.js";
 import { IntervalRecorder } from "./recorder.js";
 import type { IntervalReport, LoadSettings } from "./types.js";
 
@@ -25,10 +32,24 @@ export interface WorkerPlan {
 
 export interface PreparedWorker {
   journeys: Journey[];
-  /** Load errors (the worker must not run when there are any). */
+  /** Load errors: nothing ran, not even the BeforeAll hooks (the worker must not run). */
   errors: LoadError[];
+  /** BeforeAll hooks that failed: the worker must not run, but `finish()` still runs the AfterAll hooks. */
+  hookErrors: LoadError[];
   /** Runs this worker's share from `startAt` (epoch ms); reports once a second and once at the end. */
   run(startAt: number, onReport: (report: IntervalReport) => void): Promise<void>;
+  /**
+   * Stops early (Ctrl-C, another worker died): no journey starts any more and those in flight get
+   * CANCEL_GRACE_MS to finish before they are aborted. Before `run`, makes `run` return at once.
+   */
+  cancel(): void;
+  /**
+   * Runs the AfterAll hooks once (when the BeforeAll hooks ran) and returns their failures. Call it
+   * after `run`, or instead of it. It also ends the run's catching of unhandled rejections.
+   */
+  finish(): Promise<LoadError[]>;
+  /** Problems worth a line on stderr that do not fail the run (unhandled rejections in steps). */
+  warnings(): string[];
 }
 
 /** How long in-flight journeys may finish after the duration ends: the HTTP step timeout (default 10 s). */
@@ -36,32 +57,111 @@ export function endGraceMs(): number {
   return resolveStepTimeoutMs(undefined);
 }
 
+/** After a cancel (Ctrl-C, a worker died), in-flight journeys get this long before they are aborted. */
+export const CANCEL_GRACE_MS = 2000;
+
+/** Error kinds of stray failures: a promise rejected with no handler, an exception thrown from a callback. */
+export const UNHANDLED_KIND = "unhandled";
+export const UNCAUGHT_KIND = "uncaught";
+
 /** This worker's connections per origin: its share of the total, rounded up. */
 export function connectionsPerWorker(settings: LoadSettings): number {
   return Math.max(1, Math.ceil(settings.connections / settings.workers));
 }
 
-async function runRunHooks(
-  journeys: Awaited<ReturnType<typeof loadJourneys>>,
-  kind: "beforeAll" | "afterAll",
-) {
+/** Awaits a hook, failing it after `ms`. */
+async function withTimeout(run: () => unknown, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      Promise.resolve().then(run),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+        timer.unref();
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * The BeforeAll or AfterAll hooks, as `escalator test` runs them (AfterAll in reverse order), each
+ * within its timeout. They run once per worker: with --workers N, N times.
+ */
+async function runRunHooks(journeys: LoadedJourneys, kind: "beforeAll" | "afterAll"): Promise<LoadError[]> {
   const errors: LoadError[] = [];
   const hooks = journeys.registry.hooks(kind);
+  const name = kind === "beforeAll" ? "BeforeAll" : "AfterAll";
   for (const hook of kind === "afterAll" ? hooks.reverse() : hooks) {
     try {
-      await hook.fn.apply({}, []);
+      await withTimeout(() => hook.fn.apply({}, []), hook.options.timeout ?? DEFAULT_STEP_TIMEOUT_MS);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
+      // A location that is not a file path (tsx's data: URLs can defeat the stack parsing) is left out.
+      const at = hook.location && path.isAbsolute(hook.location.file) ? hook.location : undefined;
       errors.push({
-        uri: hook.location?.file ?? "(support code)",
-        message: `${kind} hook failed: ${message}`,
+        uri: at?.file ?? "(support code)",
+        ...(at?.line ? { line: at.line } : {}),
+        message: `${name} hook failed: ${message}`,
       });
     }
   }
   return errors;
 }
 
-/** Loads and plans the journeys (this worker's own copy of the features and step files). */
+/**
+ * Counts failures no step awaited while a run lasts: a rejected promise nobody handled (kind
+ * "unhandled") or an exception thrown from a timer or event callback (kind "uncaught"). Without
+ * this either would end the process (or the worker thread) and the measurements with it.
+ */
+class StrayFailures {
+  readonly counts = new Map<string, number>();
+  /** Not yet reported. */
+  readonly pending = new Map<string, number>();
+  readonly first = new Map<string, string>();
+  #installed = false;
+  readonly #onRejection = (reason: unknown) => this.#count(UNHANDLED_KIND, reason);
+  readonly #onException = (error: unknown) => this.#count(UNCAUGHT_KIND, error);
+
+  install(): void {
+    if (this.#installed) return;
+    this.#installed = true;
+    process.on("unhandledRejection", this.#onRejection);
+    process.on("uncaughtException", this.#onException);
+  }
+
+  remove(): void {
+    if (!this.#installed) return;
+    this.#installed = false;
+    process.off("unhandledRejection", this.#onRejection);
+    process.off("uncaughtException", this.#onException);
+  }
+
+  /** Adds the failures since the last report to this report's errors by kind. */
+  addTo(report: IntervalReport): IntervalReport {
+    for (const [kind, n] of this.pending) report.errorsByKind[kind] = (report.errorsByKind[kind] ?? 0) + n;
+    this.pending.clear();
+    return report;
+  }
+
+  warnings(worker: number, workers: number): string[] {
+    const where = workers > 1 ? `worker ${worker}: ` : "";
+    return [...this.counts].map(([kind, n]) => {
+      const what = kind === UNHANDLED_KIND ? "unhandled promise rejection" : "uncaught exception";
+      return `${where}${n} ${what}${n === 1 ? "" : "s"} (error kind "${kind}"), the first: ${this.first.get(kind)}`;
+    });
+  }
+
+  #count(kind: string, reason: unknown): void {
+    this.counts.set(kind, (this.counts.get(kind) ?? 0) + 1);
+    this.pending.set(kind, (this.pending.get(kind) ?? 0) + 1);
+    if (!this.first.has(kind))
+      this.first.set(kind, reason instanceof Error ? (reason.stack ?? reason.message) : String(reason));
+  }
+}
+
+/** Loads and plans the journeys (this worker's own copy of the features and step files), then runs BeforeAll. */
 export async function prepareWorker(plan: WorkerPlan): Promise<PreparedWorker> {
   const loaded = await loadJourneys({
     paths: plan.paths,
@@ -74,19 +174,82 @@ export async function prepareWorker(plan: WorkerPlan): Promise<PreparedWorker> {
   } catch (error) {
     loaded.errors.push({ uri: "(environment)", message: (error as Error).message });
   }
-  if (loaded.errors.length === 0) loaded.errors.push(...(await runRunHooks(loaded, "beforeAll")));
+  const ranBeforeAll = loaded.errors.length === 0;
+  const hookErrors = ranBeforeAll ? await runRunHooks(loaded, "beforeAll") : [];
+  const control = new ShareControl();
+  const strays = new StrayFailures();
+  let finished: Promise<LoadError[]> | undefined;
   return {
     journeys: loaded.journeys,
     errors: loaded.errors,
-    run: (startAt, onReport) => runShare(plan, loaded, startAt, onReport),
+    hookErrors,
+    run: (startAt, onReport) => {
+      if (loaded.errors.length > 0 || hookErrors.length > 0)
+        return Promise.reject(new Error("a load worker with load or BeforeAll errors must not run"));
+      strays.install();
+      return runShare(plan, loaded, startAt, (report) => onReport(strays.addTo(report)), control);
+    },
+    cancel: () => control.cancel(),
+    finish: () => {
+      finished ??= (ranBeforeAll ? runRunHooks(loaded, "afterAll") : Promise.resolve([])).finally(() =>
+        strays.remove(),
+      );
+      return finished;
+    },
+    warnings: () => strays.warnings(plan.worker, plan.workers),
   };
+}
+
+/** Lets a run be cut short: wakes its waits, and shortens the end grace. */
+class ShareControl {
+  cancelled = false;
+  /** performance.now() of the cancel. */
+  cancelledAt = Number.POSITIVE_INFINITY;
+  readonly #wakers = new Set<() => void>();
+
+  cancel(): void {
+    if (this.cancelled) return;
+    this.cancelled = true;
+    this.cancelledAt = performance.now();
+    for (const wake of this.#wakers) wake();
+  }
+
+  /** Waits `ms`, or less when cancelled meanwhile. */
+  pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.cancelled || ms <= 0) return resolve();
+      const wake = () => {
+        clearTimeout(timer);
+        this.#wakers.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      this.#wakers.add(wake);
+    });
+  }
+}
+
+/** Closes the agent's connections; destroys them when a response still holds one after a second. */
+async function closeAgent(agent: Agent): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const closed = agent.close().then(
+    () => true,
+    () => false,
+  );
+  const late = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), 1000);
+  });
+  const ok = await Promise.race([closed, late]);
+  clearTimeout(timer);
+  if (!ok) await agent.destroy().catch(() => undefined);
 }
 
 async function runShare(
   plan: WorkerPlan,
-  loaded: Awaited<ReturnType<typeof loadJourneys>>,
+  loaded: LoadedJourneys,
   startAt: number,
   onReport: (report: IntervalReport) => void,
+  control: ShareControl,
 ): Promise<void> {
   const { settings, worker, workers } = plan;
   const { journeys } = loaded;
@@ -111,12 +274,23 @@ async function runShare(
   const picker = new WeightedPicker(journeys);
   let running = 0;
   let users = 0;
+  // The start (performance.now() ms) of every journey in flight, so one aborted at the end is
+  // charged from its own start (its intended start in the open model). At most maxInFlight (open)
+  // or users (closed) entries.
+  const starts = new Map<number, { index: number; at: number }>();
+  let nextId = 0;
+  const launch = (journey: Journey, startedAt: number): Promise<void> => {
+    const id = nextId++;
+    starts.set(id, { index: journey.index, at: startedAt });
+    return runJourney(journey, ctx, startedAt).then(() => {
+      starts.delete(id);
+    });
+  };
   const finished = () => {
     running--;
   };
 
-  const wait = startAt - Date.now();
-  if (wait > 0) await sleep(wait);
+  await control.pause(startAt - Date.now());
   const t0 = performance.now();
   const end = t0 + settings.durationMs;
 
@@ -131,6 +305,7 @@ async function runShare(
   };
   reporter = setTimeout(report, Math.max(0, startAt + 1000 - Date.now()));
 
+  const stopped = () => control.cancelled;
   const model = settings.model;
   const driving =
     model.kind === "open"
@@ -140,10 +315,10 @@ async function runShare(
             inFlight: () => running,
             start: (intendedAt) => {
               running++;
-              runJourney(picker.next(), ctx, intendedAt).then(finished);
+              launch(picker.next(), intendedAt).then(finished);
             },
             drop: () => recorder.dropped(picker.next().name),
-            stopped: () => ctx.aborting,
+            stopped,
           },
           { t0, dropAfterMs: settings.dropAfterMs, maxInFlight: settings.maxInFlight },
         )
@@ -157,36 +332,45 @@ async function runShare(
             worker,
             workers,
           },
-          () => runJourney(picker.next(), ctx, performance.now()),
-          () => ctx.aborting,
+          () => launch(picker.next(), performance.now()),
+          stopped,
           (delta) => {
             users += delta;
           },
         );
 
-  // The end: stop starting journeys, give those in flight the grace to finish, then abort the rest.
+  // The end (or a cancel): stop starting journeys, give those in flight the grace to finish, then
+  // abort the rest.
   let drove = false;
   driving.then(() => {
     drove = true;
   });
-  const untilEnd = end - performance.now();
-  if (untilEnd > 0) await sleep(untilEnd);
-  const graceEnd = end + endGraceMs();
-  while (!(drove && running === 0 && users === 0) && performance.now() < graceEnd) await sleep(5);
+  await control.pause(end - performance.now());
+  const graceEnd = () => Math.min(end + endGraceMs(), control.cancelledAt + CANCEL_GRACE_MS);
+  while (!(drove && running === 0 && users === 0) && performance.now() < graceEnd()) await sleep(5);
   if (!drove || running > 0 || users > 0) {
     ctx.aborting = true;
     await agent.destroy().catch(() => undefined);
     await sleep(50);
+    ctx.stopped = true;
     const at = performance.now();
+    // ctx.inFlight counts the journeys still running; the oldest starts are theirs.
+    const byJourney = new Map<number, number[]>();
+    for (const { index, at: start } of starts.values()) {
+      const list = byJourney.get(index) ?? [];
+      list.push(start);
+      byJourney.set(index, list);
+    }
     for (const journey of journeys) {
-      for (let n = ctx.inFlight[journey.index] as number; n > 0; n--)
-        recorder.journey(journey.name, at - end, false, "aborted");
+      const left = ctx.inFlight[journey.index] as number;
+      const journeyStarts = (byJourney.get(journey.index) ?? []).sort((a, b) => a - b);
+      for (let n = 0; n < left; n++)
+        recorder.journey(journey.name, at - (journeyStarts[n] ?? end), false, "aborted");
     }
   }
   ctx.stopped = true;
   clearTimeout(reporter);
   recorder.setActive(0);
   onReport(recorder.flush(Date.now()));
-  if (!ctx.aborting) await agent.close().catch(() => undefined);
-  await runRunHooks(loaded, "afterAll");
+  if (!ctx.aborting) await closeAgent(agent);
 }

@@ -79,7 +79,8 @@ export function resolveRequestUrl(target: string, world: HttpWorld): URL {
 /**
  * Sends one request for a step and records the response as the scenario's last response. It goes
  * through `parameters.dispatcher` when one is given, and is reported to `parameters.onRequest`
- * (see HttpRequestReport for what counts as ok).
+ * (see HttpRequestReport for what counts as ok). The scenario's first request is reported with
+ * `parameters.startDelayMs` added (a load test's late journey start; see HttpWorldParameters).
  */
 export async function sendStepRequest(
   world: HttpWorld,
@@ -110,6 +111,13 @@ export async function sendStepRequest(
         ? body.text
         : substituteVariables(body.text, state.variables);
 
+  // The first request of a journey that started late is measured from when it was due.
+  let charged = 0;
+  if (onRequest !== undefined && state.startDelayCharged !== true) {
+    state.startDelayCharged = true;
+    const delay = parameters?.startDelayMs;
+    if (delay !== undefined && delay > 0) charged = delay;
+  }
   const started = performance.now();
   let status: number | undefined;
   try {
@@ -124,7 +132,7 @@ export async function sendStepRequest(
     if (setCookie !== undefined) state.cookies.store(url, Array.isArray(setCookie) ? setCookie : [setCookie]);
     const record = responseRecord(method, url.href, status, response.headers, response.text, elapsedMs);
     state.response = record;
-    onRequest?.({ name: `${method} ${url.pathname}`, ms: elapsedMs, ok: status < 400, status });
+    onRequest?.({ name: `${method} ${url.pathname}`, ms: elapsedMs + charged, ok: status < 400, status });
     return record;
   } catch (error) {
     const label = `${method} ${url.href}`;
@@ -137,7 +145,7 @@ export async function sendStepRequest(
           );
     onRequest?.({
       name: `${method} ${url.pathname}`,
-      ms: performance.now() - started,
+      ms: performance.now() - started + charged,
       ok: false,
       ...(status === undefined ? {} : { status }),
       error: failure.message,

@@ -25,6 +25,8 @@ export interface HttpState {
   /** Values saved by `When I save the JSON at ... as ...`, used as `{{name}}`. */
   variables: Map<string, unknown>;
   response?: HttpResponseRecord;
+  /** Set once `parameters.startDelayMs` has been charged to a request (only the scenario's first gets it). */
+  startDelayCharged?: boolean;
 }
 
 /**
@@ -37,7 +39,10 @@ export interface HttpState {
  */
 export interface HttpRequestReport {
   name: string;
-  /** From sending the request to reading the last byte of the body (or to the failure). */
+  /**
+   * From sending the request to reading the last byte of the body (or to the failure). For the
+   * scenario's first request, plus `parameters.startDelayMs` when that is set (see there).
+   */
   ms: number;
   ok: boolean;
   status?: number;
@@ -53,6 +58,20 @@ export interface HttpWorldParameters {
   dispatcher?: Dispatcher;
   /** Told about every request the built-in steps send, after it completed or failed. */
   onRequest?: (report: HttpRequestReport) => void;
+  /**
+   * Set by `escalator load` in the open model, per journey: how late the journey started, in ms
+   * (its actual start minus its intended start on the arrival schedule; absent when it started on
+   * time or early). In the closed model a journey's intended start is its actual start, read just
+   * before the runner is called, so this is at most the microsecond or so between the two clock
+   * reads, and `escalator test` never sets it. The first
+   * request the built-in steps send in the scenario is reported to `onRequest` as taking this much
+   * longer, i.e. measured from when it would have been sent had the journey started on time. So a
+   * late start (a busy event loop, the in-flight cap) shows in request latency, as it does in the
+   * journey's, rather than being hidden (coordinated omission). Only the first request is charged:
+   * later ones follow on from it, as a real user's would. The response's own `elapsedMs` is not
+   * changed.
+   */
+  startDelayMs?: number;
 }
 
 /** The World the built-in HTTP steps run against; a fresh one per scenario. */
