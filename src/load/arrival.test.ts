@@ -92,9 +92,10 @@ describe("driveOpen", () => {
       { t0, dropAfterMs: 50, maxInFlight: 100 },
     );
     expect(late.length + dropped).toBe(200);
-    // Arrivals due in the first ~70 ms of the 120 ms block are dropped; the rest start late.
+    // Arrivals due in the first ~70 ms of the 120 ms block (about 35) are dropped; the rest start
+    // late. A busy machine can stall the loop further, so only the lower bound is tight.
     expect(dropped).toBeGreaterThanOrEqual(25);
-    expect(dropped).toBeLessThanOrEqual(45);
+    expect(dropped).toBeLessThan(150);
     expect(Math.max(...late)).toBeGreaterThan(20);
     expect(Math.max(...late)).toBeLessThanOrEqual(55);
   });
