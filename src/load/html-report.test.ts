@@ -184,3 +184,17 @@ describe("helpers", () => {
     expect(formatDuration(3_725_000)).toBe("1 h 2 min 5 s");
   });
 });
+
+describe("runs cut short", () => {
+  it("say so above the figures when interrupted or incomplete", () => {
+    const interrupted = renderHtmlReport({ ...summary(), interrupted: true } as LoadSummary);
+    expect(interrupted).toContain("Interrupted: these figures cover only the time the test ran.");
+    const incomplete = renderHtmlReport({
+      ...summary(),
+      incomplete: true,
+      failedWorkers: [1],
+    } as LoadSummary);
+    expect(incomplete).toContain("Incomplete: 1 load worker(s) died");
+    expect(renderHtmlReport(summary())).not.toContain('role="status"');
+  });
+});

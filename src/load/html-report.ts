@@ -218,6 +218,20 @@ function thresholds(list: ThresholdResult[]): string {
   return table("thresholds", "Thresholds and the measured values", head, rows, "No thresholds were set.");
 }
 
+/** A run cut short (Ctrl-C, a dead worker) says so before any figure is read. */
+function runNotice(summary: LoadSummary): string {
+  const run = summary as LoadSummary & {
+    interrupted?: boolean;
+    incomplete?: boolean;
+    failedWorkers?: unknown[];
+  };
+  if (run.interrupted)
+    return '<p class="verdict fail" role="status">Interrupted: these figures cover only the time the test ran.</p>';
+  if (run.incomplete)
+    return `<p class="verdict fail" role="status">Incomplete: ${run.failedWorkers?.length ?? 1} load worker(s) died; these figures cover what was measured before.</p>`;
+  return "";
+}
+
 function verdict(list: ThresholdResult[]): string {
   if (list.length === 0) return "";
   const failed = list.filter((t) => !t.passed).length;
@@ -265,6 +279,7 @@ export function renderHtmlReport(summary: LoadSummary, opts: HtmlReportOptions =
 <header>
 <h1>${escapeHtml(title)}</h1>
 <p class="meta">Started <time datetime="${escapeHtml(summary.startedAt)}">${escapeHtml(summary.startedAt)}</time></p>
+${runNotice(summary)}
 ${totals(summary)}
 ${verdict(summary.thresholds)}
 </header>
