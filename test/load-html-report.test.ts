@@ -1,4 +1,6 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Browser, Page } from "playwright-core";
@@ -6,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { renderHtmlReport } from "../src/load/html-report.js";
 import type { LoadSummary, NamedStats, TimePoint } from "../src/load/types.js";
 import { hasChromium, launchChromium } from "./helpers/launch-chromium.js";
+import { runCli } from "./helpers/start-process.js";
 import { tmpDir } from "./helpers/tmp-dir.js";
 
 const HOSTILE = "</script><script>alert(1)</script>";
@@ -324,6 +327,86 @@ describe.skipIf(!available)("load HTML report in Chromium", () => {
     await page.setViewportSize({ width: 375, height: 800 });
     await expect.poll(chartWidth).toBeLessThanOrEqual(375 - 32);
     expect(await page.$eval("html", (root) => root.scrollWidth)).toBeLessThanOrEqual(375);
+    await page.close();
+  });
+});
+
+describe.skipIf(!available)("a real run's --json and --report agree", () => {
+  const dir = tmpDir("escalator-load-run-report-");
+  let browser: Browser | undefined;
+  let server: Server | undefined;
+
+  beforeAll(async () => {
+    server = createServer((req, res) => res.end(req.url === "/slow" ? "slow" : "ok"));
+    await new Promise<void>((resolve) => server?.listen(0, "127.0.0.1", resolve));
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise((resolve) => server?.close(resolve));
+    dir.remove();
+  });
+
+  it("shows in the HTML report exactly the numbers of the JSON summary written by the same run", {
+    timeout: 60_000,
+  }, async () => {
+    if (!server) throw new Error("the test server did not start");
+    const port = (server.address() as AddressInfo).port;
+    mkdirSync(join(dir.path, "features"));
+    writeFileSync(
+      join(dir.path, "features", "shop.feature"),
+      `Feature: Shop
+  @weight:3
+  Scenario: browse
+    When I GET "/"
+    Then the response status should be 200
+
+  Scenario: slow page
+    When I GET "/slow"
+    Then the response should contain "slow"
+`,
+    );
+    const result = await runCli(
+      [
+        "load",
+        "--target",
+        `http://127.0.0.1:${port}`,
+        "--users",
+        "4",
+        "--duration",
+        "2s",
+        "--threshold",
+        "p95<5s",
+        "--json",
+        "out/summary.json",
+        "--report",
+        "out/report.html",
+      ],
+      { cwd: dir.path },
+    );
+    expect(result.code, result.stderr).toBe(0);
+    const summary = JSON.parse(readFileSync(join(dir.path, "out", "summary.json"), "utf8")) as LoadSummary;
+    expect(summary.requests).toBeGreaterThan(0);
+    if (!browser) throw new Error("Chromium did not start");
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    page.on("console", (m) => {
+      if (m.type() === "error") errors.push(m.text());
+    });
+    await page.goto(pathToFileURL(join(dir.path, "out", "report.html")).href, { waitUntil: "load" });
+    await page.locator(".uplot").nth(3).waitFor();
+    const cells = await numericCells(page);
+    let compared = 0;
+    for (const cell of cells) {
+      const want = expected(summary, cell);
+      if (want === undefined && cell.table === "errors") continue;
+      expect(Number(cell.value), JSON.stringify(cell)).toBe(want);
+      compared++;
+    }
+    expect(compared).toBeGreaterThan(30);
+    expect(errors).toEqual([]);
     await page.close();
   });
 });
