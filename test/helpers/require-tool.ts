@@ -9,6 +9,7 @@ const PACKAGE_OF: Record<string, string> = {
   ping: "iputils-ping",
   prometheus: "prometheus",
   "prometheus-alertmanager": "prometheus-alertmanager",
+  rpmbuild: "rpm",
 };
 
 const EXTRA_DIRS = ["/usr/lib/nagios/plugins", "/usr/lib/monitoring-plugins"];
