@@ -2,17 +2,10 @@ import { Worker } from "node:worker_threads";
 import type { LoadError } from "../features/load-features.js";
 import { LoadAggregator, type LoadSnapshot } from "./aggregate.js";
 import type { Threshold } from "./thresholds.js";
-import type { IntervalReport, LoadSettings, LoadSummary } from "./types.js";
-import { type PreparedWorker, prepareWorker, type WorkerPlan } from "./worker-engine.js";
+import type { IntervalReport, LoadSummary } from "./types.js";
+import { type LoadInputs, type PreparedWorker, prepareWorker, type WorkerPlan } from "./worker-engine.js";
 
-export interface RunLoadOptions {
-  paths: string[];
-  cwd: string;
-  tags?: string;
-  require?: string[];
-  /** Base URL for the built-in HTTP steps. */
-  target?: string;
-  settings: LoadSettings;
+export interface RunLoadOptions extends LoadInputs {
   thresholds: readonly Threshold[];
   /** Called once a second with the live figures. */
   onProgress?: (snapshot: LoadSnapshot) => void;

@@ -17,10 +17,8 @@ import {
 import { IntervalRecorder } from "./recorder.js";
 import type { IntervalReport, LoadSettings } from "./types.js";
 
-/** Everything one worker needs; plain data, so it can be a Worker's workerData. */
-export interface WorkerPlan {
-  worker: number;
-  workers: number;
+/** What a load test runs: the journeys' features and step files, the target and the settings. */
+export interface LoadInputs {
   paths: string[];
   cwd: string;
   tags?: string;
@@ -28,6 +26,12 @@ export interface WorkerPlan {
   /** Base URL for the built-in HTTP steps; features may set their own with `Given the base URL is`. */
   target?: string;
   settings: LoadSettings;
+}
+
+/** Everything one worker needs; plain data, so it can be a Worker's workerData. */
+export interface WorkerPlan extends LoadInputs {
+  worker: number;
+  workers: number;
 }
 
 export interface PreparedWorker {

@@ -154,18 +154,23 @@ export function evaluateLatency(
   const base = { measured, threshold: boundMs };
   const samples = current.samples;
   const claim = claimPhrase(op, formatMs(boundMs));
-  if (samples === undefined) {
-    const label = assertion.percentile === undefined ? metric : `p${assertion.percentile} ${metric}`;
-    const holds = compare(current.value, op, boundMs);
+  /** A single latency value against the bound: no statistics, the value is what it is. */
+  const direct = (label: string, valueMs: number): Verdict => {
+    const holds = compare(valueMs, op, boundMs);
     const verdict = holds ? "delivered" : "not delivered";
     return {
       ...base,
       verdict,
       case: holds ? "bound holds" : "bound broken",
       test: "direct comparison",
-      explanation: `${PREFIX[verdict]}: ${label} is ${formatMs(current.value)}, ${claim}.`,
+      explanation: `${PREFIX[verdict]}: ${label} is ${formatMs(valueMs)}, ${claim}.`,
     };
-  }
+  };
+  if (samples === undefined)
+    return direct(
+      assertion.percentile === undefined ? metric : `p${assertion.percentile} ${metric}`,
+      current.value,
+    );
   if (samples.length < options.minSamples || samples.length === 0) {
     return {
       ...base,
@@ -181,16 +186,7 @@ export function evaluateLatency(
   const label = `p${formatNumber(percentile)} ${metric}`;
   if (!(percentile > 0 && percentile < 100)) {
     // p100 (the maximum) or p0: no share can be tested, the sample value is what it is.
-    const quantile = empiricalQuantile(samples, Math.min(100, Math.max(0, percentile)));
-    const holds = compare(quantile, op, boundMs);
-    const verdict = holds ? "delivered" : "not delivered";
-    return {
-      ...base,
-      verdict,
-      case: holds ? "bound holds" : "bound broken",
-      test: "direct comparison",
-      explanation: `${PREFIX[verdict]}: ${label} is ${formatMs(quantile)}, ${claim}.`,
-    };
+    return direct(label, empiricalQuantile(samples, Math.min(100, Math.max(0, percentile))));
   }
   const less = quantileExceedanceTest(samples, percentile, boundMs, "less", options.alpha);
   const greater = quantileExceedanceTest(samples, percentile, boundMs, "greater", options.alpha);
