@@ -8,6 +8,7 @@ import {
   type Threshold,
   type ThresholdScope,
 } from "./thresholds.js";
+import { sum, TimeSeries } from "./time-series.js";
 import type {
   EncodedHistogram,
   IntervalReport,
@@ -16,9 +17,6 @@ import type {
   NamedStats,
   TimePoint,
 } from "./types.js";
-
-/** Seconds of the time series whose merged histogram stays open for late workers' reports. */
-const OPEN_SECONDS = 5;
 
 /** The live line's figures. */
 export interface LoadSnapshot {
@@ -54,30 +52,11 @@ interface Named {
   errors: number;
 }
 
-type Figures = Pick<TimePoint, "rps" | "active" | "p50" | "p90" | "p99" | "max"> & { p95: number };
-
-/** One second of the series. `histogram` and `workers` exist while the second is open. */
-interface Point {
-  t: number;
-  requests: number;
-  errors: number;
-  journeys: number;
-  dropped: number;
-  histogram: JsHistogram | undefined;
-  /** Per worker: requests, interval ms, latest active. */
-  workers: Map<number, { requests: number; ms: number; active: number }> | undefined;
-  /** Set when the second closes. */
-  closed: Figures | undefined;
-}
-
 /**
  * Merges workers' IntervalReports into cumulative per-name histograms and a per-second series.
  * Request names are capped at MAX_NAMES here too (further names go to OVERFLOW_NAME), since each
  * worker caps its own and several workers could otherwise bring several times that many.
- * A report belongs to the second holding its interval's midpoint (t = 0 for the first second).
- * The last OPEN_SECONDS seconds keep a merged histogram so reports from several workers for one
- * second combine into exact percentiles; older seconds keep only their figures. A report later
- * than that still adds its counts, but no longer moves that second's percentiles.
+ * The per-second series is a TimeSeries (see there for how reports map to seconds).
  */
 export class LoadAggregator {
   private readonly requests = new Map<string, Named>();
@@ -86,71 +65,49 @@ export class LoadAggregator {
   private readonly all: Named = { histogram: newHistogram(), count: 0, errors: 0 };
   private readonly errorsByKind = new Map<string, number>();
   private readonly lastActive = new Map<number, number>();
-  private readonly lastSecond = new Map<number, number>();
-  private readonly points = new Map<number, Point>();
-  private readonly spare: JsHistogram[] = [];
+  private readonly series: TimeSeries;
   /** Epoch ms of the latest report's end; NaN before any report. */
   private lastEnd = Number.NaN;
   private journeysDone = 0;
   private journeyErrors = 0;
   private droppedTotal = 0;
-  private latestT = -1;
 
   /** `startedAt`: epoch ms of the test's start. */
-  constructor(readonly startedAt: number) {}
+  constructor(readonly startedAt: number) {
+    this.series = new TimeSeries(startedAt);
+  }
 
   add(report: IntervalReport): void {
-    const point = this.pointFor(report);
-    const share = point.workers?.get(report.worker) ?? { requests: 0, ms: 0, active: 0 };
-    point.workers?.set(report.worker, share);
-    let requests = 0;
+    const histograms: JsHistogram[] = [];
     for (const [name, enc] of Object.entries(report.requests)) {
       const h = this.merge(this.requests, name, enc, MAX_NAMES);
       this.all.histogram.add(h);
       this.all.count += enc.count;
       this.all.errors += enc.errors;
-      point.histogram?.add(h);
-      requests += enc.count;
+      histograms.push(h);
     }
     for (const [name, enc] of Object.entries(report.steps)) this.merge(this.steps, name, enc);
     for (const [name, enc] of Object.entries(report.journeys)) {
       this.merge(this.journeys, name, enc);
       this.journeysDone += enc.count;
       this.journeyErrors += enc.errors;
-      point.journeys += enc.count;
-      point.errors += enc.errors;
     }
     for (const [kind, n] of Object.entries(report.errorsByKind)) {
       this.errorsByKind.set(kind, (this.errorsByKind.get(kind) ?? 0) + n);
     }
-    for (const n of Object.values(report.dropped)) {
-      this.droppedTotal += n;
-      point.dropped += n;
-    }
-    point.requests += requests;
-    share.requests += requests;
-    share.ms += Math.max(0, report.end - report.start);
-    share.active = report.active;
-    if (point.closed) {
-      point.closed.rps += rate(requests, report.end - report.start);
-      point.closed.active += report.active;
-    }
+    for (const n of Object.values(report.dropped)) this.droppedTotal += n;
+    this.series.add(report, histograms);
     if (!(report.end <= this.lastEnd)) this.lastEnd = report.end;
     this.lastActive.set(report.worker, report.active);
-    this.lastSecond.set(report.worker, Math.max(point.t, this.lastSecond.get(report.worker) ?? -1));
   }
 
   snapshot(now: number = Date.now()): LoadSnapshot {
-    // Workers silent for OPEN_SECONDS (finished or stuck) don't hold the live figures back.
-    const recent = [...this.lastSecond.values()].filter((t) => t > this.latestT - OPEN_SECONDS);
-    const complete = Math.min(...recent);
-    const point = this.points.get(complete);
-    const figures = point ? this.figures(point) : undefined;
+    const { rps, p95Ms } = this.series.live();
     return {
       elapsedMs: Math.max(0, now - this.startedAt),
       requests: this.all.count,
-      rps: figures?.rps ?? 0,
-      p95Ms: figures && point && point.requests > 0 ? figures.p95 : Number.NaN,
+      rps,
+      p95Ms,
       errors: this.journeyErrors,
       errorRate: this.errorRate,
       journeys: this.journeysDone,
@@ -260,13 +217,7 @@ export class LoadAggregator {
 
   /** The per-second series so far, in time order (seconds without any report are absent). */
   timeSeries(): TimePoint[] {
-    return [...this.points.values()]
-      .sort((a, b) => a.t - b.t)
-      .map((p) => {
-        const { rps, active, p50, p90, p99, max } = this.figures(p);
-        const { t, requests, errors, journeys, dropped } = p;
-        return { t, requests, errors, rps, p50, p90, p99, max, active, journeys, dropped };
-      });
+    return this.series.toPoints();
   }
 
   /** Adds one encoded histogram under `name`, or under OVERFLOW_NAME once `cap` names are held. */
@@ -303,68 +254,4 @@ export class LoadAggregator {
   private mapOf(scope: ThresholdScope): Map<string, Named> {
     return scope.kind === "journey" ? this.journeys : scope.kind === "step" ? this.steps : this.requests;
   }
-
-  private pointFor(report: IntervalReport): Point {
-    const t = Math.max(0, Math.floor(((report.start + report.end) / 2 - this.startedAt) / 1000));
-    let point = this.points.get(t);
-    if (point) return point;
-    const open = t > this.latestT - OPEN_SECONDS;
-    const zero: Figures = { rps: 0, active: 0, p50: 0, p90: 0, p95: 0, p99: 0, max: 0 };
-    point = {
-      t,
-      requests: 0,
-      errors: 0,
-      journeys: 0,
-      dropped: 0,
-      histogram: undefined,
-      workers: undefined,
-      closed: zero,
-    };
-    if (open) {
-      point.histogram = this.spare.pop() ?? newHistogram();
-      point.workers = new Map();
-      point.closed = undefined;
-    }
-    this.points.set(t, point);
-    if (t > this.latestT) {
-      this.latestT = t;
-      for (const p of this.points.values()) if (p.histogram && p.t <= t - OPEN_SECONDS) this.close(p);
-    }
-    return point;
-  }
-
-  private close(point: Point): void {
-    point.closed = this.figures(point);
-    if (point.histogram) {
-      point.histogram.reset();
-      this.spare.push(point.histogram);
-    }
-    point.histogram = undefined;
-    point.workers = undefined;
-  }
-
-  private figures(point: Point): Figures {
-    if (point.closed) return point.closed;
-    const shares = [...(point.workers?.values() ?? [])];
-    const { p50, p90, p95, p99, max } = percentiles(point.histogram as JsHistogram);
-    const rps = sum(shares.map((s) => rate(s.requests, s.ms)));
-    return { rps, active: sum(shares.map((s) => s.active)), p50, p90, p95, p99, max };
-  }
-}
-
-/**
- * Requests per second of one worker's share of a point: its requests in that second over the time
- * its reports there cover, counted as at least 1 s. A short interval (the last one, flushed a few
- * ms after the previous report) is not extrapolated: its point shows the requests completed in that
- * second per second, so a partial last second may read low but never spikes. A longer interval (a
- * worker's first, when it started late) divides by its length.
- */
-function rate(requests: number, ms: number): number {
-  return (requests * 1000) / Math.max(ms, 1000);
-}
-
-function sum(values: Iterable<number>): number {
-  let total = 0;
-  for (const v of values) total += v;
-  return total;
 }

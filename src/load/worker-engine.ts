@@ -1,4 +1,3 @@
-import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Agent } from "undici";
@@ -7,14 +6,10 @@ import type { HttpRequestReport } from "../features/builtin/http-world.js";
 import type { LoadError } from "../features/load-features.js";
 import { driveClosed, driveOpen, OpenSchedule } from "./arrival.js";
 import { type JourneyContext, runJourney } from "./journey-runner.js";
-import {
-  DEFAULT_STEP_TIMEOUT_MS,
-  type Journey,
-  type LoadedJourneys,
-  loadJourneys,
-  WeightedPicker,
-} from "./journeys.js";
+import { type Journey, type LoadedJourneys, loadJourneys, WeightedPicker } from "./journeys.js";
 import { IntervalRecorder } from "./recorder.js";
+import { runRunHooks } from "./run-hooks.js";
+import { StrayFailures } from "./stray-failures.js";
 import type { IntervalReport, LoadSettings } from "./types.js";
 
 /** What a load test runs: the journeys' features and step files, the target and the settings. */
@@ -64,105 +59,11 @@ export function endGraceMs(): number {
 /** After a cancel (Ctrl-C, a worker died), in-flight journeys get this long before they are aborted. */
 export const CANCEL_GRACE_MS = 2000;
 
-/** Error kinds of stray failures: a promise rejected with no handler, an exception thrown from a callback. */
-export const UNHANDLED_KIND = "unhandled";
-export const UNCAUGHT_KIND = "uncaught";
+export { UNCAUGHT_KIND, UNHANDLED_KIND } from "./stray-failures.js";
 
 /** This worker's connections per origin: its share of the total, rounded up. */
 export function connectionsPerWorker(settings: LoadSettings): number {
   return Math.max(1, Math.ceil(settings.connections / settings.workers));
-}
-
-/** Awaits a hook, failing it after `ms`. */
-async function withTimeout(run: () => unknown, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    await Promise.race([
-      Promise.resolve().then(run),
-      new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
-        timer.unref();
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/**
- * The BeforeAll or AfterAll hooks, as `escalator test` runs them (AfterAll in reverse order), each
- * within its timeout. They run once per worker: with --workers N, N times.
- */
-async function runRunHooks(journeys: LoadedJourneys, kind: "beforeAll" | "afterAll"): Promise<LoadError[]> {
-  const errors: LoadError[] = [];
-  const hooks = journeys.registry.hooks(kind);
-  const name = kind === "beforeAll" ? "BeforeAll" : "AfterAll";
-  for (const hook of kind === "afterAll" ? hooks.reverse() : hooks) {
-    try {
-      await withTimeout(() => hook.fn.apply({}, []), hook.options.timeout ?? DEFAULT_STEP_TIMEOUT_MS);
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      // A location that is not a file path (tsx's data: URLs can defeat the stack parsing) is left out.
-      const at = hook.location && path.isAbsolute(hook.location.file) ? hook.location : undefined;
-      errors.push({
-        uri: at?.file ?? "(support code)",
-        ...(at?.line ? { line: at.line } : {}),
-        message: `${name} hook failed: ${message}`,
-      });
-    }
-  }
-  return errors;
-}
-
-/**
- * Counts failures no step awaited while a run lasts: a rejected promise nobody handled (kind
- * "unhandled") or an exception thrown from a timer or event callback (kind "uncaught"). Without
- * this either would end the process (or the worker thread) and the measurements with it.
- */
-class StrayFailures {
-  readonly counts = new Map<string, number>();
-  /** Not yet reported. */
-  readonly pending = new Map<string, number>();
-  readonly first = new Map<string, string>();
-  #installed = false;
-  readonly #onRejection = (reason: unknown) => this.#count(UNHANDLED_KIND, reason);
-  readonly #onException = (error: unknown) => this.#count(UNCAUGHT_KIND, error);
-
-  install(): void {
-    if (this.#installed) return;
-    this.#installed = true;
-    process.on("unhandledRejection", this.#onRejection);
-    process.on("uncaughtException", this.#onException);
-  }
-
-  remove(): void {
-    if (!this.#installed) return;
-    this.#installed = false;
-    process.off("unhandledRejection", this.#onRejection);
-    process.off("uncaughtException", this.#onException);
-  }
-
-  /** Adds the failures since the last report to this report's errors by kind. */
-  addTo(report: IntervalReport): IntervalReport {
-    for (const [kind, n] of this.pending) report.errorsByKind[kind] = (report.errorsByKind[kind] ?? 0) + n;
-    this.pending.clear();
-    return report;
-  }
-
-  warnings(worker: number, workers: number): string[] {
-    const where = workers > 1 ? `worker ${worker}: ` : "";
-    return [...this.counts].map(([kind, n]) => {
-      const what = kind === UNHANDLED_KIND ? "unhandled promise rejection" : "uncaught exception";
-      return `${where}${n} ${what}${n === 1 ? "" : "s"} (error kind "${kind}"), the first: ${this.first.get(kind)}`;
-    });
-  }
-
-  #count(kind: string, reason: unknown): void {
-    this.counts.set(kind, (this.counts.get(kind) ?? 0) + 1);
-    this.pending.set(kind, (this.pending.get(kind) ?? 0) + 1);
-    if (!this.first.has(kind))
-      this.first.set(kind, reason instanceof Error ? (reason.stack ?? reason.message) : String(reason));
-  }
 }
 
 /** Loads and plans the journeys (this worker's own copy of the features and step files), then runs BeforeAll. */
