@@ -107,14 +107,16 @@ checks:
     }
     // A last, undisturbed run converges.
     rmSync(healthy, { force: true });
-    starts.push(Date.now());
+    const finalStart = Date.now();
+    starts.push(finalStart);
     daemon = startProcess([process.execPath, BIN, "-c", config, "run", "--listen", "127.0.0.1:0"]);
     await eventually(
       async () => {
         const list = JSON.parse(
           (await runCli(["-c", config, "--json", "history", "-n", "1000"])).stdout,
         ) as Escalation[];
-        return list[0]?.status === "succeeded";
+        // An escalation of an earlier, killed round may have succeeded too: wait for this run's own.
+        return list[0]?.status === "succeeded" && list[0].startedAt >= finalStart;
       },
       30_000,
       "a final successful escalation",
