@@ -1,7 +1,10 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { REPORT_CSS, REPORT_SCRIPT } from "./html-report-assets.js";
+import { escapeHtml, inlineSafe, jsonForScript } from "./html-text.js";
 import type { LoadModel, LoadSummary, NamedStats, Percentiles, ThresholdResult } from "./types.js";
+
+export { escapeHtml, jsonForScript };
 
 /**
  * The load report: one self-contained HTML file drawn from the same LoadSummary as the JSON
@@ -26,27 +29,6 @@ function uplot(): { js: string; css: string } {
     css: readFileSync(require.resolve("uplot/dist/uPlot.min.css"), "utf8"),
   };
   return uplotAssets;
-}
-
-/** Escapes text for HTML element content and double- or single-quoted attribute values. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-/**
- * JSON safe inside a `<script>` element: every `<` becomes \u003c (so neither `</script` nor
- * `<!--` can appear) and U+2028/U+2029 are escaped too. JSON.parse restores the same values.
- */
-export function jsonForScript(value: unknown): string {
-  return JSON.stringify(value)
-    .replace(/</g, "\\u003c")
-    .replace(/\u2028/g, "\\u2028")
-    .replace(/\u2029/g, "\\u2029");
-}
-
-/** Keeps inlined code from closing its element early (uPlot has no such text; this is a guard). */
-function inlineSafe(code: string, tag: "script" | "style"): string {
-  return code.replace(new RegExp(`</(${tag})`, "gi"), "<\\/$1");
 }
 
 function fixed(digits: number): Format {
