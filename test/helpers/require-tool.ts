@@ -10,6 +10,10 @@ const PACKAGE_OF: Record<string, string> = {
   prometheus: "prometheus",
   "prometheus-alertmanager": "prometheus-alertmanager",
   rpmbuild: "rpm",
+  rpm: "rpm",
+  createrepo_c: "createrepo-c",
+  dnf: "dnf",
+  gpg: "gnupg",
 };
 
 const EXTRA_DIRS = ["/usr/lib/nagios/plugins", "/usr/lib/monitoring-plugins"];
