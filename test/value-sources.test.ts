@@ -290,7 +290,7 @@ describe.skipIf(requireTool("prometheus") === undefined)(
       await expect(measure('calc_mistakes{release="$release"}', 'v2"} or up{x="')).rejects.toThrow(
         /^metric "silly mistakes" \(prometheus source\): refusing to put release .* into PromQL/,
       );
-      await expect(measure("sum(")).rejects.toThrow("Prometheus answered HTTP 400 bad_data");
+      await expect(measure("sum(")).rejects.toThrow("Prometheus rejected the query (HTTP 400 bad_data)");
     });
   },
 );

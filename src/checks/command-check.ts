@@ -1,7 +1,7 @@
 import { formatDuration } from "../util/duration.js";
+import { isTimeoutReason } from "../util/is-timeout-reason.js";
 import { runProcess } from "../util/run-process.js";
 import { substituteArgv, type TemplateValues } from "../util/template.js";
-import { isTimeoutReason } from "./is-timeout-reason.js";
 import { parseNagiosOutput, stateFromExitCode } from "./nagios-output.js";
 import type { Check, CheckContext, CheckResult } from "./types.js";
 

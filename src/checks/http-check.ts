@@ -3,8 +3,8 @@ import { request } from "undici";
 import type { CheckState } from "../config/schema.js";
 import { formatDuration } from "../util/duration.js";
 import { errorMessage } from "../util/errors.js";
+import { isTimeoutReason } from "../util/is-timeout-reason.js";
 import { substitute, substituteUrl, type TemplateValues } from "../util/template.js";
-import { isTimeoutReason } from "./is-timeout-reason.js";
 import type { Check, CheckContext, CheckResult, PerfDatum } from "./types.js";
 
 /** Body bytes kept for the `contains` test; the size is counted in full. */

@@ -1,8 +1,8 @@
 import type { CheckState } from "../config/schema.js";
 import { formatDuration } from "../util/duration.js";
+import { isTimeoutReason } from "../util/is-timeout-reason.js";
 import { runProcess } from "../util/run-process.js";
 import { substitute, type TemplateValues } from "../util/template.js";
-import { isTimeoutReason } from "./is-timeout-reason.js";
 import type { Check, CheckContext, CheckResult, PerfDatum } from "./types.js";
 
 /** Runs the system `ping`; OK when it exits 0 (at least one reply). */

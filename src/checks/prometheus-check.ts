@@ -1,7 +1,7 @@
 import { performance } from "node:perf_hooks";
 import type { CheckState, PrometheusProbeConfig } from "../config/schema.js";
+import { type PromSample, queryPrometheus } from "../util/prometheus-query.js";
 import { substitute, substituteUrl, type TemplateValues } from "../util/template.js";
-import { type PromSample, queryPrometheus } from "./prometheus-query.js";
 import type { Check, CheckContext, CheckResult, PerfDatum } from "./types.js";
 
 /** Failing series named in one message; the rest are counted. */

@@ -3,8 +3,8 @@ import { performance } from "node:perf_hooks";
 import type { CheckState } from "../config/schema.js";
 import { formatDuration } from "../util/duration.js";
 import { errorMessage } from "../util/errors.js";
+import { isTimeoutReason } from "../util/is-timeout-reason.js";
 import { substitute, type TemplateValues } from "../util/template.js";
-import { isTimeoutReason } from "./is-timeout-reason.js";
 import type { Check, CheckContext, CheckResult, PerfDatum } from "./types.js";
 
 export interface TcpAddress {

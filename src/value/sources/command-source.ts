@@ -1,9 +1,9 @@
 import { isAbsolute, resolve } from "node:path";
 import { formatDuration } from "../../util/duration.js";
+import { oneLine } from "../../util/http-text.js";
 import { runProcess } from "../../util/run-process.js";
 import type { MeasureContext, Measurement, MetricSource } from "../types.js";
 import { describe, toMeasurement, windowSeconds, windowText } from "./measurement.js";
-import { oneLine } from "./shared.js";
 
 const PLACEHOLDER = /\{\{\s*(release|window|since|until)\s*\}\}/g;
 const NUMBER = /^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/;

@@ -3,9 +3,10 @@ import { request } from "undici";
 import type { HttpSourceConfig } from "../../config/values-schema.js";
 import { formatDuration } from "../../util/duration.js";
 import { errorMessage } from "../../util/errors.js";
+import { innermostMessage, oneLine } from "../../util/http-text.js";
 import type { MeasureContext, Measurement, MetricSource } from "../types.js";
 import { describe, toNumber, windowText } from "./measurement.js";
-import { BodyTooLargeError, hidePassword, innermostMessage, oneLine, readBody } from "./shared.js";
+import { BodyTooLargeError, hidePassword, readBody } from "./shared.js";
 
 /**
  * A metric read from a JSON endpoint: GET `url` with `$release` and `$window` ("600s")

@@ -1,5 +1,4 @@
 import type { Dispatcher } from "undici";
-import { errorMessage } from "../../util/errors.js";
 
 /** Largest response body read from a metric endpoint. */
 export const BODY_LIMIT = 16 * 1024 * 1024;
@@ -28,18 +27,4 @@ export function hidePassword(url: string): string {
   const parsed = new URL(url);
   if (parsed.password !== "") parsed.password = "***";
   return parsed.toString();
-}
-
-/** undici wraps the socket error; the innermost one says what happened ("connect ECONNREFUSED ..."). */
-export function innermostMessage(error: unknown): string {
-  let current: unknown = error;
-  while (current instanceof Error && current.cause instanceof Error) current = current.cause;
-  if (current instanceof AggregateError && current.errors[0] instanceof Error) current = current.errors[0];
-  return errorMessage(current);
-}
-
-/** Text on one line, cut at `max` characters. */
-export function oneLine(text: string, max = 200): string {
-  const line = text.replace(/\s+/g, " ").trim();
-  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }

@@ -1,7 +1,7 @@
 import { request } from "undici";
 import { z } from "zod";
-import { formatDuration } from "../util/duration.js";
-import { errorMessage } from "../util/errors.js";
+import { formatDuration } from "./duration.js";
+import { innermostMessage, oneLine } from "./http-text.js";
 import { isTimeoutReason } from "./is-timeout-reason.js";
 
 /** One float sample of an instant vector, or the scalar (with no labels). */
@@ -23,6 +23,8 @@ export interface InstantQuery {
   /** The whole request's deadline. Prometheus is asked to give up a little earlier. */
   timeoutMs: number;
   signal: AbortSignal;
+  /** Evaluation time; Prometheus's "now" when unset. */
+  time?: Date;
 }
 
 /** Largest answer read; a bigger one is a query that returns far too many series for a check. */
@@ -58,7 +60,8 @@ const envelopeSchema = z.discriminatedUnion("status", [
 type Envelope = z.infer<typeof envelopeSchema>;
 
 /**
- * Runs one instant query with POST /api/v1/query (form body) and interprets the answer.
+ * Runs one instant query with POST /api/v1/query (form body) and interprets the answer. Shared by the
+ * `prometheus` check kind and the value layer's Prometheus source.
  * Never throws: every failure is `{ ok: false, message }` worded for an operator.
  */
 export async function queryPrometheus(q: InstantQuery): Promise<PromAnswer> {
@@ -82,7 +85,11 @@ export async function queryPrometheus(q: InstantQuery): Promise<PromAnswer> {
         accept: "application/json",
         ...(authorization ? { authorization } : {}),
       },
-      body: new URLSearchParams({ query: q.query, timeout: `${serverMs}ms` }).toString(),
+      body: new URLSearchParams({
+        query: q.query,
+        ...(q.time ? { time: (q.time.getTime() / 1000).toFixed(3) } : {}),
+        timeout: `${serverMs}ms`,
+      }).toString(),
       signal: AbortSignal.any([q.signal, timeout]),
       headersTimeout: q.timeoutMs,
       bodyTimeout: q.timeoutMs,
@@ -209,19 +216,6 @@ function endpoint(base: string): { url: string; shown: string; authorization?: s
   return { url: url.toString(), shown: shown.toString(), ...(authorization ? { authorization } : {}) };
 }
 
-/** undici may wrap the socket error; the innermost one says what happened ("connect ECONNREFUSED ..."). */
-function innermostMessage(error: unknown): string {
-  let current: unknown = error;
-  while (current instanceof Error && current.cause instanceof Error) current = current.cause;
-  if (current instanceof AggregateError && current.errors[0] instanceof Error) current = current.errors[0];
-  return errorMessage(current);
-}
-
 function snippet(body: string): string {
   return oneLine(body, 200);
-}
-
-function oneLine(text: string, max: number): string {
-  const line = text.replace(/\s+/g, " ").trim();
-  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }
