@@ -18,7 +18,13 @@ const REPOMD = new TextEncoder().encode(
 );
 
 /** gpg with a private home folder: import the public key, verify the detached signature. */
-async function gpgVerify(gpgPath: string, dir: string, publicKey: string, signature: string, data: Uint8Array) {
+async function gpgVerify(
+  gpgPath: string,
+  dir: string,
+  publicKey: string,
+  signature: string,
+  data: Uint8Array,
+) {
   const home = join(dir, "gnupg");
   mkdirSync(home, { recursive: true, mode: 0o700 });
   writeFileSync(join(dir, "repomd.xml.key"), publicKey);
@@ -44,7 +50,9 @@ describe("repomd signing", () => {
     const good = await gpgVerify(gpg, join(tmp.path, "good"), publicKey, signature, REPOMD);
     expect(good.stderr).toContain("Good signature");
 
-    const tampered = new TextEncoder().encode(new TextDecoder().decode(REPOMD).replace("<revision>1", "<revision>2"));
+    const tampered = new TextEncoder().encode(
+      new TextDecoder().decode(REPOMD).replace("<revision>1", "<revision>2"),
+    );
     await expect(gpgVerify(gpg, join(tmp.path, "bad"), publicKey, signature, tampered)).rejects.toThrow(
       /BAD signature/,
     );
@@ -60,7 +68,9 @@ describe("repomd signing", () => {
   });
 
   it("reports a missing or malformed key file as INVALID_REQUEST", async () => {
-    await expect(loadSigner(join(tmp.path, "missing.asc"))).rejects.toMatchObject({ code: "INVALID_REQUEST" });
+    await expect(loadSigner(join(tmp.path, "missing.asc"))).rejects.toMatchObject({
+      code: "INVALID_REQUEST",
+    });
     const junk = join(tmp.path, "junk.asc");
     writeFileSync(junk, "not a key");
     await expect(loadSigner(junk)).rejects.toMatchObject({ code: "INVALID_REQUEST" });

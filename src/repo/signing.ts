@@ -18,7 +18,11 @@ export interface GeneratedKey {
 }
 
 /** Generates a signing key pair for `name <email>`; encrypted when `passphrase` is given. */
-export async function generateSigningKey(name: string, email: string, passphrase?: string): Promise<GeneratedKey> {
+export async function generateSigningKey(
+  name: string,
+  email: string,
+  passphrase?: string,
+): Promise<GeneratedKey> {
   const generated = await openpgp.generateKey({
     type: "ecc",
     curve: "ed25519Legacy",

@@ -1,0 +1,94 @@
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { tmpDir } from "../../test/helpers/tmp-dir.js";
+import { isConstraintError, RepoCatalog, type RepoPackagesTable } from "./repo-catalog.js";
+
+const tmp = tmpDir("escalator-repo-catalog-");
+afterAll(() => tmp.remove());
+
+function row(sha: string, name: string, extra: Partial<RepoPackagesTable> = {}): RepoPackagesTable {
+  return {
+    sha256: sha.padStart(64, "0"),
+    nevra: `${name}-1.0-1.noarch`,
+    name,
+    epoch: 0,
+    version: "1.0",
+    release: "1",
+    arch: "noarch",
+    file_size: 10,
+    href: `Packages/${name[0]}/${name}-1.0-1.noarch.rpm`,
+    added_at: 1,
+    primary_xml: `<p>${name}</p>`,
+    filelists_xml: `<f>${name}</f>`,
+    other_xml: `<o>${name}</o>`,
+    ...extra,
+  };
+}
+
+describe("RepoCatalog", () => {
+  it("migrates once, in WAL mode, and survives reopening", async () => {
+    const path = join(tmp.path, "a.db");
+    const first = await RepoCatalog.open(path);
+    first.insertPackage(row("1", "alpha"));
+    first.close();
+    const again = await RepoCatalog.open(path);
+    expect(again.listPackages().map((p) => p.name)).toEqual(["alpha"]);
+    expect(again.packageByNevra("alpha-1.0-1.noarch")?.sha256).toBe("1".padStart(64, "0"));
+    again.close();
+    const BetterSqlite3 = (await import("better-sqlite3")).default;
+    const raw = new BetterSqlite3(path);
+    expect(raw.pragma("journal_mode", { simple: true })).toBe("wal");
+    raw.close();
+  });
+
+  it("enforces unique sha256, NEVRA and href", async () => {
+    const catalog = await RepoCatalog.open(join(tmp.path, "b.db"));
+    catalog.insertPackage(row("1", "alpha"));
+    for (const dup of [
+      row("1", "beta"),
+      row("2", "alpha"),
+      row("3", "beta", { href: row("1", "alpha").href }),
+    ]) {
+      let caught: unknown;
+      try {
+        catalog.insertPackage(dup);
+      } catch (error) {
+        caught = error;
+      }
+      expect(isConstraintError(caught)).toBe(true);
+    }
+    expect(isConstraintError(new Error("x"))).toBe(false);
+    catalog.close();
+  });
+
+  it("stores tags with their packages, channels with their history, and fragments in chunks", async () => {
+    const catalog = await RepoCatalog.open(join(tmp.path, "c.db"));
+    const names = Array.from({ length: 1200 }, (_, i) => `p${i}`);
+    catalog.transaction(() => {
+      for (const [i, n] of names.entries()) catalog.insertPackage(row(String(i + 1), n));
+    });
+    const shas = names.map((_, i) => String(i + 1).padStart(64, "0"));
+    expect(catalog.fragments(shas)).toHaveLength(1200);
+    expect(catalog.fragments()).toHaveLength(1200);
+    catalog.insertTag({ name: "t", created_at: 5, package_count: 2, signed: 0 }, shas.slice(0, 2));
+    expect(
+      catalog
+        .tagPackages("t")
+        .map((p) => p.name)
+        .sort(),
+    ).toEqual(["p0", "p1"]);
+    expect(catalog.tagPackageByHref("t", "Packages/p/p1-1.0-1.noarch.rpm")).toBe(shas[1]);
+    expect(catalog.tagPackageByHref("t", "Packages/p/p2-1.0-1.noarch.rpm")).toBeUndefined();
+    catalog.promote("prod", "t", 10);
+    catalog.promote("prod", "t", 11);
+    expect(catalog.promotions("prod").map((p) => [p.from_tag, p.to_tag, p.at])).toEqual([
+      ["t", "t", 11],
+      [null, "t", 10],
+    ]);
+    expect(catalog.channelsForTag("t")).toEqual(["prod"]);
+    // A channel must point at an existing tag.
+    expect(() => catalog.promote("dev", "missing", 12)).toThrow();
+    expect(catalog.getChannel("dev")).toBeUndefined();
+    catalog.close();
+  });
+});
