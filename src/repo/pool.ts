@@ -29,14 +29,31 @@ export function repoLayout(root: string): RepoLayout {
   };
 }
 
-/** Creates the folders and removes what an interrupted process left: tmp/*, tags/.tmp-*, tags/.trash-*. */
-export async function prepareLayout(layout: RepoLayout): Promise<void> {
+/**
+ * Leftovers younger than this are kept: another process (`repo serve` while a CLI command opens the
+ * same root) may still be writing them. An upload or freeze never takes an hour.
+ */
+const LEFTOVER_AGE_MS = 60 * 60 * 1000;
+
+/**
+ * Creates the folders and removes what an interrupted process left (tmp/*, tags/.tmp-*,
+ * tags/.trash-*), once it is older than an hour.
+ */
+export async function prepareLayout(layout: RepoLayout, now = Date.now()): Promise<void> {
   await mkdir(layout.root, { recursive: true });
-  await rm(layout.tmp, { recursive: true, force: true });
   for (const dir of [layout.pool, layout.tags, layout.tmp]) await mkdir(dir, { recursive: true });
+  const stale = async (path: string) => {
+    const info = await stat(path).catch(() => undefined);
+    return info !== undefined && now - info.mtimeMs > LEFTOVER_AGE_MS;
+  };
+  for (const entry of await readdir(layout.tmp)) {
+    const path = join(layout.tmp, entry);
+    if (await stale(path)) await rm(path, { recursive: true, force: true });
+  }
   for (const entry of await readdir(layout.tags)) {
-    if (entry.startsWith(".tmp-") || entry.startsWith(".trash-")) {
-      await rm(join(layout.tags, entry), { recursive: true, force: true });
+    const path = join(layout.tags, entry);
+    if ((entry.startsWith(".tmp-") || entry.startsWith(".trash-")) && (await stale(path))) {
+      await rm(path, { recursive: true, force: true });
     }
   }
 }

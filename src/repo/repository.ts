@@ -68,7 +68,7 @@ export class Repository implements RepositoryApi {
     },
   ) {}
 
-  /** Opens (creating when needed) the repository under `root`; cleans tmp/ and tags/.tmp-*. */
+  /** Opens (creating when needed) the repository under `root`; removes crash leftovers over an hour old. */
   static async open(root: string, options: RepositoryOptions = {}): Promise<Repository> {
     const layout = repoLayout(root);
     await prepareLayout(layout);

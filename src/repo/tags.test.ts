@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -70,12 +70,18 @@ describe.skipIf(!rpmbuild)("reopening a root", () => {
     const tagBytes = readFileSync(join(first.tagDir("t1"), "repodata", "repomd.xml"));
     first.close();
     // Debris of a crash: an upload in flight, a half-written tag, a half-deleted one.
+    // An hour old: dead. A fresh one may belong to a server still running on the same root: kept.
+    const hoursAgo = new Date(Date.now() - 2 * 3600_000);
     writeFileSync(join(root, "tmp", "upload-dead"), "partial");
     mkdirSync(join(root, "tags", ".tmp-dead", "repodata"), { recursive: true });
     mkdirSync(join(root, "tags", ".trash-dead"), { recursive: true });
+    for (const dead of ["tmp/upload-dead", "tags/.tmp-dead", "tags/.trash-dead"]) {
+      utimesSync(join(root, dead), hoursAgo, hoursAgo);
+    }
+    writeFileSync(join(root, "tmp", "upload-live"), "in flight");
 
     const again = await Repository.open(root);
-    expect(readdirSync(join(root, "tmp"))).toEqual([]);
+    expect(readdirSync(join(root, "tmp"))).toEqual(["upload-live"]);
     expect(readdirSync(join(root, "tags"))).toEqual(["t1"]);
     const { status: _status, ...summary } = added;
     expect(again.listPackages()).toEqual([summary]);
@@ -89,7 +95,7 @@ describe.skipIf(!rpmbuild)("reopening a root", () => {
 });
 
 describe.skipIf(!rpmbuild)("freezing from the header cache", () => {
-  it("freezes 10,000 cached packages well under a second, without reading package files", async () => {
+  it("freezes 10,000 cached packages from their cached fragments, without reading package files", async () => {
     const root = newRoot();
     const repo = await Repository.open(root);
     const real = await repo.addFile(rpmPath);
@@ -121,11 +127,9 @@ describe.skipIf(!rpmbuild)("freezing from the header cache", () => {
     });
     catalog.close();
 
-    const started = performance.now();
+    // Timing is measured by `npm run bench:repo`, not here; this proves it works from the cache alone.
     const tag = await repo.freeze({ name: "big" });
-    const elapsed = performance.now() - started;
     expect(tag.packages).toBe(10_000);
-    expect(elapsed).toBeLessThan(1000);
 
     const repodata = join(repo.tagDir("big"), "repodata");
     const primaryFile = readdirSync(repodata).find((f) => f.endsWith("-primary.xml.gz")) as string;

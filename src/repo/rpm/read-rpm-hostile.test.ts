@@ -75,16 +75,13 @@ function poke(bytes: Uint8Array, at: number, value: number): Uint8Array {
   return copy;
 }
 
-let elapsed = 0;
 function expectRejected(bytes: Uint8Array, message: RegExp): void {
-  const start = performance.now();
   let error: unknown;
   try {
     readRpm(bytes);
   } catch (e) {
     error = e;
   }
-  elapsed += performance.now() - start;
   expect(error).toBeInstanceOf(RpmFormatError);
   expect((error as Error).message).toMatch(message);
   expect((error as Error).message).toMatch(/at byte \d+/);
@@ -190,7 +187,6 @@ describe("readRpm on hostile input", () => {
       return (seed >>> 0) % n;
     };
     let rejected = 0;
-    const began = performance.now();
     for (let i = 0; i < 3000; i++) {
       const copy = Buffer.from(real.subarray(0, end));
       for (let k = 0; k <= random(4); k++) copy[random(k === 0 ? end : indexEnd)] = random(256);
@@ -201,10 +197,8 @@ describe("readRpm on hostile input", () => {
         rejected++;
       }
     }
-    elapsed += performance.now() - began;
     expect(rejected).toBeGreaterThan(300); // the rest hit bytes no field depends on
   });
 
-  // One aggregate budget for all of the above, so a hang or quadratic blow-up shows, without flaky per-case timing.
-  it("handled all hostile inputs quickly in aggregate", () => expect(elapsed).toBeLessThan(3000));
+  // No timing assertion (timing goals belong in benchmarks); a hang shows as Vitest's test timeout.
 });
