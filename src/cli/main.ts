@@ -8,6 +8,7 @@ import { registerHistory } from "./history-command.js";
 import { registerLoad } from "./load-command.js";
 import { MONITOR_UNKNOWN, registerMonitor } from "./monitor-command.js";
 import { registerPlan } from "./plan-command.js";
+import { registerRepo } from "./repo-command.js";
 import { registerRun } from "./run-command.js";
 import { registerStatus } from "./status-command.js";
 import { registerTest } from "./test-command.js";
@@ -48,7 +49,8 @@ Examples:
   escalator test --target URL        run the features as behaviour tests
   escalator monitor --target URL     run them as a Nagios plugin
   escalator load --target URL        run them as a load test: --rate 200/s --duration 1m
-  escalator value --release v2       judge the features' "In order to ..." lines for a release`,
+  escalator value --release v2       judge the features' "In order to ..." lines for a release
+  escalator repo serve --root DIR    serve frozen, tagged RPM repositories to dnf (escalator repo --help)`,
     )
     .exitOverride();
   registerValidate(program);
@@ -62,6 +64,7 @@ Examples:
   registerMonitor(program);
   registerValue(program);
   registerLoad(program);
+  registerRepo(program);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

@@ -1,0 +1,123 @@
+import type { Context } from "hono";
+import { Hono } from "hono";
+import { NAME_PATTERN, RepoError, type RepositoryApi } from "../types.js";
+import { errorResponse } from "./errors.js";
+import {
+  bodyChunks,
+  declaredLength,
+  optionalString,
+  optionalStrings,
+  readJsonObject,
+} from "./request-body.js";
+
+export interface ApiRoutesOptions {
+  /** Largest package upload in bytes. */
+  maxUploadBytes: number;
+}
+
+/** A tag or channel name from the path, or INVALID_NAME (names with "/" or ".." never reach the disk). */
+function pathName(c: Context, param: string, what: "tag" | "channel"): string {
+  const name = c.req.param(param) ?? "";
+  if (!NAME_PATTERN.test(name) || name === "." || name === "..") {
+    throw new RepoError(
+      "INVALID_NAME",
+      `${what} names are 1 to 128 letters, digits or . _ - (not "." or ".."), got ${JSON.stringify(name.slice(0, 200))}`,
+    );
+  }
+  return name;
+}
+
+/** Runs a handler and answers RepoErrors as `{ error, code }` with their status. */
+function guarded(handler: (c: Context) => Promise<Response> | Response) {
+  return async (c: Context): Promise<Response> => {
+    try {
+      return await handler(c);
+    } catch (error) {
+      return errorResponse(c, error);
+    }
+  };
+}
+
+/** The JSON API under /api/v1: packages, tags (freeze, list, show, diff, delete) and channels. */
+export function apiRoutes(repository: RepositoryApi, options: ApiRoutesOptions): Hono {
+  const app = new Hono();
+  const { maxUploadBytes } = options;
+
+  app.post(
+    "/packages",
+    guarded(async (c) => {
+      const declared = declaredLength(c);
+      if (declared !== undefined && declared > maxUploadBytes) {
+        throw new RepoError(
+          "TOO_LARGE",
+          `the upload is ${declared} bytes, larger than the limit of ${maxUploadBytes} bytes`,
+        );
+      }
+      const body = c.req.raw.body;
+      if (body === null || declared === 0) {
+        throw new RepoError("INVALID_PACKAGE", "the request body is empty: send the .rpm file as the body");
+      }
+      const result = await repository.addStream(bodyChunks(body), { maxBytes: maxUploadBytes });
+      return c.json(result, result.status === "created" ? 201 : 200);
+    }),
+  );
+  app.get(
+    "/packages",
+    guarded((c) => c.json({ packages: repository.listPackages() })),
+  );
+
+  app.post(
+    "/tags",
+    guarded(async (c) => {
+      const body = await readJsonObject(c, ["name", "packages"]);
+      const name = optionalString(body, "name");
+      const packages = optionalStrings(body, "packages");
+      const tag = await repository.freeze({
+        ...(name === undefined ? {} : { name }),
+        ...(packages === undefined ? {} : { packages }),
+      });
+      return c.json({ ...tag, tag: tag.name }, 201);
+    }),
+  );
+  app.get(
+    "/tags",
+    guarded((c) => c.json({ tags: repository.listTags() })),
+  );
+  app.get(
+    "/tags/:tag",
+    guarded((c) => c.json(repository.getTag(pathName(c, "tag", "tag")))),
+  );
+  app.get(
+    "/tags/:from/diff/:to",
+    guarded((c) => c.json(repository.diff(pathName(c, "from", "tag"), pathName(c, "to", "tag")))),
+  );
+  app.delete(
+    "/tags/:tag",
+    guarded(async (c) => {
+      await repository.deleteTag(pathName(c, "tag", "tag"));
+      return c.body(null, 204);
+    }),
+  );
+
+  app.put(
+    "/channels/:name",
+    guarded(async (c) => {
+      const name = pathName(c, "name", "channel");
+      const body = await readJsonObject(c, ["tag"]);
+      const tag = optionalString(body, "tag");
+      if (tag === undefined)
+        throw new RepoError("INVALID_REQUEST", 'the body needs "tag": the tag to promote');
+      return c.json(repository.promote(name, tag));
+    }),
+  );
+  app.get(
+    "/channels",
+    guarded((c) => c.json({ channels: repository.listChannels() })),
+  );
+  app.get(
+    "/channels/:name",
+    guarded((c) => c.json(repository.getChannel(pathName(c, "name", "channel")))),
+  );
+
+  return app;
+}
