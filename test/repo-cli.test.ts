@@ -219,4 +219,25 @@ describe.skipIf(!rpmbuild)("escalator repo: the workflow", { timeout: 120_000 },
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/exists/);
   });
+
+  it("signs a tag frozen from the CLI with --signing-key", async () => {
+    const key = join(work.path, "key.asc");
+    const tagged = await repo(["--json", "tag", "--root", root, "signed-1", "--signing-key", key]);
+    expect(tagged.code, tagged.stderr).toBe(0);
+    expect(tagged.json()).toMatchObject({ tag: "signed-1", signed: true });
+    const repodata = join(root, "tags", "signed-1", "repodata");
+    expect(readFileSync(join(repodata, "repomd.xml.asc"), "utf8")).toMatch(/BEGIN PGP SIGNATURE/);
+    expect(readFileSync(join(repodata, "repomd.xml.key"), "utf8")).toMatch(/BEGIN PGP PUBLIC KEY BLOCK/);
+    const missing = await repo([
+      "tag",
+      "--root",
+      root,
+      "signed-2",
+      "--signing-key",
+      join(work.path, "no.asc"),
+    ]);
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toMatch(/no\.asc/);
+    expect(readFileSync(join(root, "repo.db")).length).toBeGreaterThan(0);
+  });
 });

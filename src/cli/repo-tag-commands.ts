@@ -1,4 +1,6 @@
+import { resolve } from "node:path";
 import type { Command } from "commander";
+import { loadSigner } from "../repo/signing.js";
 import type { PackageRef } from "../repo/types.js";
 import { formatTime } from "./output.js";
 import {
@@ -26,27 +28,44 @@ function registerTag(repo: Command): void {
       collect,
       [],
     )
+    .option("--signing-key <file>", "armored OpenPGP private key: sign the tag's repomd.xml")
     .addHelpText(
       "after",
       `
+A protected signing key's passphrase is read from $ESCALATOR_REPO_KEY_PASSPHRASE.
+
 Examples:
   escalator repo tag --root /srv/yumtags release-42
+  escalator repo tag --root /srv/yumtags release-43 --signing-key /etc/escalator/repo-key.asc
   escalator repo tag --root /srv/yumtags hotfix --package hello-2.0-1.noarch --package world-1.1-1.x86_64
   escalator --json repo tag --root /srv/yumtags`,
     )
     .action(
-      repoAction(async (output, name: string | undefined, options: RootOption & { package: string[] }) => {
-        await withRepository(await openRepository(options), async (repository) => {
-          const tag = await repository.freeze({
-            ...(name === undefined ? {} : { name }),
-            ...(options.package.length > 0 ? { packages: options.package } : {}),
-          });
-          if (output.json) return output.data({ ...tag, tag: tag.name });
-          output.line(
-            `tag ${tag.name}: ${tag.packages} packages${tag.signed ? ", signed" : ""}, served at ${tag.url}`,
+      repoAction(
+        async (
+          output,
+          name: string | undefined,
+          options: RootOption & { package: string[]; signingKey?: string },
+        ) => {
+          const signer =
+            options.signingKey === undefined
+              ? undefined
+              : await loadSigner(resolve(options.signingKey), process.env.ESCALATOR_REPO_KEY_PASSPHRASE);
+          await withRepository(
+            await openRepository(options, signer ? { signer } : {}),
+            async (repository) => {
+              const tag = await repository.freeze({
+                ...(name === undefined ? {} : { name }),
+                ...(options.package.length > 0 ? { packages: options.package } : {}),
+              });
+              if (output.json) return output.data({ ...tag, tag: tag.name });
+              output.line(
+                `tag ${tag.name}: ${tag.packages} packages${tag.signed ? ", signed" : ""}, served at ${tag.url}`,
+              );
+            },
           );
-        });
-      }),
+        },
+      ),
     );
 }
 
