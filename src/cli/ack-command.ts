@@ -11,7 +11,7 @@ export function registerAck(program: Command): void {
     .addHelpText("after", '\nExamples:\n  escalator ack\n  escalator ack --note "replaced the disk on web-2"')
     .action(async (options: { note: string; by?: string }, command: Command) => {
       const out = outputFor(command);
-      const config = configFor(command);
+      const config = await configFor(command);
       const by = options.by ?? currentUser();
       await withStore(config, async (store) => {
         const state = await store.getEngineState(config.environment);

@@ -19,7 +19,7 @@ interface Change {
 /** Applies a change through the running daemon's API, or through the store when none runs. */
 async function apply(command: Command, change: Change): Promise<void> {
   const out = outputFor(command);
-  const config = configFor(command);
+  const config = await configFor(command);
   const daemon = await connectDaemon(config);
   let message: string;
   let via: "api" | "store";

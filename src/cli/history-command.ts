@@ -19,7 +19,7 @@ export function registerHistory(program: Command): void {
     .action(
       async (id: string | undefined, options: { limit: string; transitions?: boolean }, command: Command) => {
         const out = outputFor(command);
-        const config = configFor(command);
+        const config = await configFor(command);
         const limit = Number.parseInt(options.limit, 10);
         if (!Number.isInteger(limit) || limit < 1)
           throw new EscalatorError("USAGE", `--limit must be a positive integer, got "${options.limit}"`);

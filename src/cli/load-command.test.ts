@@ -3,7 +3,21 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { tmpDir } from "../../test/helpers/tmp-dir.js";
 import type { LoadRunSummary } from "../load/run-load.js";
-import { checkOutputFiles, isCi, jsonArguments, LOAD_EXIT, loadExitCode } from "./load-command.js";
+import { CANCEL_GRACE_MS } from "../load/worker-engine.js";
+import {
+  CANCEL_GRACE_SECONDS,
+  checkOutputFiles,
+  isCi,
+  jsonArguments,
+  LOAD_EXIT,
+  loadExitCode,
+} from "./load-command.js";
+
+describe("CANCEL_GRACE_SECONDS", () => {
+  it("is the load engine's CANCEL_GRACE_MS, as the help text says", () => {
+    expect(CANCEL_GRACE_SECONDS * 1000).toBe(CANCEL_GRACE_MS);
+  });
+});
 
 describe("isCi", () => {
   it("turns the live line off only for a truthy CI", () => {

@@ -1,9 +1,5 @@
 import type { Command } from "commander";
-import { registerBuiltinSteps } from "../features/builtin/builtin-steps.js";
-import { monitorOutput } from "../features/monitor-output.js";
-import { runFeatures } from "../features/run-features.js";
-import { errorMessage } from "../util/errors.js";
-import { checkTarget, parallelOf, type ScenarioOptions, scenarioOptions } from "./test-command.js";
+import { type ScenarioOptions, scenarioOptions } from "./test-command.js";
 
 /** Nagios's UNKNOWN: also the answer to a usage or parse error. */
 export const MONITOR_UNKNOWN = 3;
@@ -28,25 +24,7 @@ Examples:
   /usr/lib/nagios/plugins/check_by_ssh ... -C "escalator monitor /srv/features --tags @smoke"`,
     )
     .action(async (paths: string[], options: ScenarioOptions) => {
-      const started = Date.now();
-      try {
-        checkTarget(options.target);
-        const summary = await runFeatures({
-          paths,
-          cwd: process.cwd(),
-          require: options.require,
-          parallel: parallelOf(options.parallel),
-          ...(options.tags ? { tags: options.tags } : {}),
-          ...(options.target ? { target: options.target } : {}),
-          supportCode: [registerBuiltinSteps],
-          onMessage: () => {},
-        });
-        const output = monitorOutput(summary, (Date.now() - started) / 1000);
-        process.stdout.write(`${output.text.trimEnd()}\n`);
-        process.exitCode = output.exitCode;
-      } catch (error) {
-        process.stdout.write(`ESCALATOR UNKNOWN - ${errorMessage(error).split("\n")[0]}\n`);
-        process.exitCode = MONITOR_UNKNOWN;
-      }
+      const { runMonitor } = await import("./scenario-actions.js");
+      await runMonitor(paths, options);
     });
 }

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
-import { Repository, type RepositoryOptions } from "../repo/repository.js";
+import type { Repository, RepositoryOptions } from "../repo/repository.js";
 import { type ProgressListener, RepoError } from "../repo/types.js";
 import { EscalatorError, errorMessage } from "../util/errors.js";
 import { EXIT, outputFor } from "./command-context.js";
@@ -40,6 +40,8 @@ export async function openRepository(
       `no repository at ${root} (no repo.db): add packages first with escalator repo add --root ${root} FILES`,
     );
   }
+  // Imported here: the repository's catalog (SQLite) is not needed for --help or repo index.
+  const { Repository } = await import("../repo/repository.js");
   return Repository.open(root, rest);
 }
 

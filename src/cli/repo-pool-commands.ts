@@ -2,8 +2,6 @@ import { existsSync, statSync } from "node:fs";
 import { readdir, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
-import { indexDirectory } from "../repo/repodata/index-directory.js";
-import { generateSigningKey } from "../repo/signing.js";
 import type { AddResult } from "../repo/types.js";
 import { EscalatorError } from "../util/errors.js";
 import { EXIT } from "./command-context.js";
@@ -117,6 +115,7 @@ Examples:
         if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) {
           throw new EscalatorError("USAGE", `${dir} is not a folder`);
         }
+        const { indexDirectory } = await import("../repo/repodata/index-directory.js");
         const bar = progressWanted() ? progressBar() : undefined;
         const started = performance.now();
         const indexed = await indexDirectory(dir, {
@@ -166,6 +165,7 @@ Examples:
           if (existsSync(file))
             throw new EscalatorError("USAGE", `${file} exists; remove it or choose another --out`);
         }
+        const { generateSigningKey } = await import("../repo/signing.js");
         const key = await generateSigningKey(options.name, options.email);
         await writeFile(options.out, key.privateKey, { mode: 0o600, flag: "wx" });
         await writeFile(publicFile, key.publicKey, { flag: "wx" });

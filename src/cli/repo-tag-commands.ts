@@ -1,6 +1,5 @@
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import { loadSigner } from "../repo/signing.js";
 import type { PackageRef } from "../repo/types.js";
 import { formatTime } from "./output.js";
 import {
@@ -50,7 +49,10 @@ Examples:
           const signer =
             options.signingKey === undefined
               ? undefined
-              : await loadSigner(resolve(options.signingKey), process.env.ESCALATOR_REPO_KEY_PASSPHRASE);
+              : await (await import("../repo/signing.js")).loadSigner(
+                  resolve(options.signingKey),
+                  process.env.ESCALATOR_REPO_KEY_PASSPHRASE,
+                );
           await withRepository(
             await openRepository(options, signer ? { signer } : {}),
             async (repository) => {

@@ -20,7 +20,7 @@ export function registerStatus(program: Command): void {
     )
     .action(async (options: { all?: boolean }, command: Command) => {
       const out = outputFor(command);
-      const config = configFor(command);
+      const config = await configFor(command);
       const now = Date.now();
       await withStore(config, async (store) => {
         const engine = await store.getEngineState(config.environment);

@@ -1,10 +1,5 @@
 import type { Command } from "commander";
-import { registerBuiltinSteps } from "../features/builtin/builtin-steps.js";
-import { createFormatter } from "../features/formatters/registry.js";
-import { runFeatures } from "../features/run-features.js";
-import type { Formatter } from "../features/types.js";
 import { EscalatorError } from "../util/errors.js";
-import { EXIT } from "./command-context.js";
 
 export interface ScenarioOptions {
   target?: string;
@@ -70,38 +65,7 @@ Examples:
   escalator test --format message:reports/cucumber.ndjson --format html:reports/cucumber.html`,
     )
     .action(async (paths: string[], options: ScenarioOptions & { format: string[] }) => {
-      const parallel = parallelOf(options.parallel);
-      checkTarget(options.target);
-      const specs =
-        options.format.length > 0 ? options.format : [process.stdout.isTTY ? "pretty" : "progress"];
-      const formatters: Formatter[] = specs.map((spec) =>
-        createFormatter(spec, {
-          stdout: process.stdout,
-          cwd: process.cwd(),
-          color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
-        }),
-      );
-      const summary = await runFeatures({
-        paths,
-        cwd: process.cwd(),
-        require: options.require,
-        parallel,
-        ...(options.tags ? { tags: options.tags } : {}),
-        ...(options.target ? { target: options.target } : {}),
-        supportCode: [registerBuiltinSteps],
-        onMessage: (envelope) => {
-          for (const formatter of formatters) formatter.onMessage?.(envelope);
-        },
-      });
-      for (const formatter of formatters) await formatter.finish?.();
-      for (const error of summary.errors)
-        process.stderr.write(`${error.uri}${error.line ? `:${error.line}` : ""} ${error.message}\n`);
-      const s = summary.scenarios;
-      process.exitCode =
-        summary.errors.length > 0
-          ? EXIT.usage
-          : s.FAILED + s.UNDEFINED + s.AMBIGUOUS + s.PENDING > 0 || summary.problems.length > 0
-            ? EXIT.failure
-            : EXIT.ok;
+      const { runTest } = await import("./scenario-actions.js");
+      await runTest(paths, options);
     });
 }

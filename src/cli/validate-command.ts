@@ -1,5 +1,4 @@
 import type { Command } from "commander";
-import { staticTargets } from "../config/schema.js";
 import { configFor, EXIT, outputFor } from "./command-context.js";
 
 export function registerValidate(program: Command): void {
@@ -7,9 +6,10 @@ export function registerValidate(program: Command): void {
     .command("validate")
     .description("check escalator.yaml and exit: 0 valid, 2 with every problem listed as file:line:col")
     .addHelpText("after", "\nExamples:\n  escalator validate\n  escalator -c envs/shop.yaml validate --json")
-    .action((_options, command: Command) => {
+    .action(async (_options, command: Command) => {
       const out = outputFor(command);
-      const config = configFor(command);
+      const config = await configFor(command);
+      const { staticTargets } = await import("../config/schema.js");
       const targets = Object.entries(config.targets).map(([name, spec]) => ({
         group: name,
         source: staticTargets(spec) ? "list" : "command",
