@@ -1,4 +1,4 @@
-import { type Kysely, type Migration, type MigrationProvider, Migrator } from "kysely";
+import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from "kysely";
 
 // The repository catalog (repo.db) is its own database file with its own migrations; the same
 // conventions as the engine store: epoch-ms bigint timestamps, 0/1 integers for booleans, schema
@@ -81,9 +81,66 @@ const initial: Migration = {
   },
 };
 
+/**
+ * Faster freezes (bench: 10,000 packages). tag_packages becomes a WITHOUT ROWID table keyed by
+ * (tag, sha256) with no second index on sha256: inserting a tag's rows was dominated by random
+ * inserts into that index, and no query needs it (packages are never deleted). An index covering
+ * the packages' identities, so that listing them does not read the large rows. And the cache of
+ * compressed metadata chunks (repo/repodata/chunks.ts): repodata_chunks holds each chunk's
+ * uncompressed XML, raw deflate and CRC-32 per file; repodata_chunk_use the freeze generation that
+ * last used it, in its own small table so that marking a chunk used never rewrites its blobs.
+ */
+const chunkCache: Migration = {
+  async up(db: AnyDb) {
+    await db.schema
+      .createTable("tag_packages_new")
+      .addColumn("tag", "text", (c) => c.notNull().references("tags.name").onDelete("cascade"))
+      .addColumn("sha256", "text", (c) => c.notNull().references("packages.sha256"))
+      .addPrimaryKeyConstraint("tag_packages_pk", ["tag", "sha256"])
+      .modifyEnd(sql`without rowid`)
+      .execute();
+    await db
+      .insertInto("tag_packages_new")
+      .columns(["tag", "sha256"])
+      .expression(db.selectFrom("tag_packages").select(["tag", "sha256"]))
+      .execute();
+    await db.schema.dropTable("tag_packages").execute();
+    await db.schema.alterTable("tag_packages_new").renameTo("tag_packages").execute();
+
+    // A covering index for a freeze's first query (identities, to sort): the package rows themselves
+    // are large (fragments), so scanning them touches every page of the table.
+    await db.schema
+      .createIndex("packages_identity")
+      .on("packages")
+      .columns(["name", "arch", "epoch", "version", "release", "sha256"])
+      .execute();
+
+    let chunks = db.schema.createTable("repodata_chunks").addColumn("key", "text", (c) => c.primaryKey());
+    for (const type of ["primary", "filelists", "other"]) {
+      chunks = chunks
+        .addColumn(`${type}_crc`, "integer", (c) => c.notNull())
+        .addColumn(`${type}_xml`, "blob", (c) => c.notNull())
+        .addColumn(`${type}_gz`, "blob", (c) => c.notNull());
+    }
+    await chunks.execute();
+    await db.schema
+      .createTable("repodata_chunk_use")
+      .addColumn("key", "text", (c) => c.primaryKey())
+      .addColumn("generation", "integer", (c) => c.notNull())
+      .modifyEnd(sql`without rowid`)
+      .execute();
+    await db.schema
+      .createIndex("repodata_chunk_use_generation")
+      .on("repodata_chunk_use")
+      .columns(["generation"])
+      .execute();
+  },
+};
+
 /** The catalog's migrations, in order of their names. Never edit one that has shipped; add the next. */
 export const repoCatalogMigrations: Readonly<Record<string, Migration>> = Object.freeze({
   "0001_repo_initial": initial,
+  "0002_repo_chunk_cache": chunkCache,
 });
 
 const provider: MigrationProvider = { getMigrations: async () => ({ ...repoCatalogMigrations }) };

@@ -30,16 +30,37 @@ export interface RepoTagsTable {
   signed: number;
 }
 
+/** A cached chunk of metadata (repo/repodata/chunks.ts): per file, XML, raw deflate and CRC-32. */
+export interface RepodataChunksTable {
+  key: string;
+  primary_crc: number;
+  primary_xml: Buffer;
+  primary_gz: Buffer;
+  filelists_crc: number;
+  filelists_xml: Buffer;
+  filelists_gz: Buffer;
+  other_crc: number;
+  other_xml: Buffer;
+  other_gz: Buffer;
+}
+
 export interface RepoDatabase {
   packages: RepoPackagesTable;
   tags: RepoTagsTable;
   tag_packages: { tag: string; sha256: string };
+  repodata_chunks: RepodataChunksTable;
+  repodata_chunk_use: { key: string; generation: number };
   channels: { name: string; tag: string; updated_at: number };
   promotions: { id: Generated<number>; channel: string; from_tag: string | null; to_tag: string; at: number };
 }
 
 /** A package row without its XML fragments. */
 export type PackageRow = Omit<RepoPackagesTable, "primary_xml" | "filelists_xml" | "other_xml">;
+/** What ordering a tag's packages needs. */
+export type IdentityRow = Pick<
+  RepoPackagesTable,
+  "sha256" | "name" | "epoch" | "version" | "release" | "arch"
+>;
 /** Identity plus fragments: what freezing a tag reads. */
 export type FragmentRow = Pick<
   RepoPackagesTable,
@@ -62,6 +83,11 @@ const SUMMARY_COLUMNS = [
   "added_at",
 ] as const;
 
+const IDENTITY_COLUMNS = ["sha256", "name", "epoch", "version", "release", "arch"] as const;
+
+/** Chunks used by this many of the latest freezes stay cached; older ones are evicted. */
+const CHUNK_GENERATIONS = 4;
+
 /** SQLite's default limit on bound parameters is 32766; stay well below it. */
 const CHUNK = 500;
 
@@ -82,6 +108,8 @@ export class RepoCatalog {
       handle.pragma("journal_mode = WAL");
       handle.pragma("synchronous = NORMAL");
       handle.pragma("foreign_keys = ON");
+      // Read pages through a memory map: a freeze reads tens of MB of cached chunks.
+      handle.pragma("mmap_size = 1073741824");
       const db = new Kysely<RepoDatabase>({ dialect: new SqliteDialect({ database: handle }) });
       // BEGIN IMMEDIATE: two processes opening a fresh file never both create the tables.
       handle.exec("BEGIN IMMEDIATE");
@@ -153,15 +181,77 @@ export class RepoCatalog {
     return rows;
   }
 
+  /** Identities of every package in the pool, or of the given ones. */
+  identities(sha256s?: readonly string[]): IdentityRow[] {
+    const base = this.db.selectFrom("packages").select(IDENTITY_COLUMNS);
+    if (sha256s === undefined) return this.all(base);
+    const rows: IdentityRow[] = [];
+    for (let i = 0; i < sha256s.length; i += CHUNK) {
+      rows.push(...this.all(base.where("sha256", "in", sha256s.slice(i, i + CHUNK))));
+    }
+    return rows;
+  }
+
+  // --- metadata chunk cache -------------------------------------------------------------------
+  // These statements pass key lists as one JSON array through json_each (a table-valued function).
+
+  /** The cached chunks among `keys`. */
+  chunks(keys: readonly string[]): RepodataChunksTable[] {
+    return this.prepare("SELECT * FROM repodata_chunks WHERE key IN (SELECT value FROM json_each(?))").all(
+      JSON.stringify(keys),
+    ) as RepodataChunksTable[];
+  }
+
+  /**
+   * Caches new chunks and records that `used` made up the latest freeze, in one transaction; chunks
+   * no freeze of the last CHUNK_GENERATIONS used are evicted.
+   */
+  saveChunks(added: readonly RepodataChunksTable[], used: readonly string[]): void {
+    this.transaction(() => {
+      const insert = this.prepare(
+        "INSERT OR IGNORE INTO repodata_chunks (key, primary_crc, primary_xml, primary_gz, filelists_crc," +
+          " filelists_xml, filelists_gz, other_crc, other_xml, other_gz) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      );
+      for (const c of added) {
+        insert.run(
+          c.key,
+          c.primary_crc,
+          c.primary_xml,
+          c.primary_gz,
+          c.filelists_crc,
+          c.filelists_xml,
+          c.filelists_gz,
+          c.other_crc,
+          c.other_xml,
+          c.other_gz,
+        );
+      }
+      const latest = this.prepare("SELECT max(generation) FROM repodata_chunk_use").pluck().get() as
+        | number
+        | null;
+      const generation = (latest ?? 0) + 1;
+      this.prepare(
+        "INSERT INTO repodata_chunk_use (key, generation) SELECT value, ? FROM json_each(?) WHERE true" +
+          " ON CONFLICT (key) DO UPDATE SET generation = excluded.generation",
+      ).run(generation, JSON.stringify(used));
+      const oldest = generation - CHUNK_GENERATIONS;
+      this.prepare(
+        "DELETE FROM repodata_chunks WHERE key IN (SELECT key FROM repodata_chunk_use WHERE generation <= ?)",
+      ).run(oldest);
+      this.prepare("DELETE FROM repodata_chunk_use WHERE generation <= ?").run(oldest);
+    });
+  }
+
   // --- tags -----------------------------------------------------------------------------------
 
+  /** The tag row and its package rows, in one transaction (one statement for all the rows). */
   insertTag(tag: TagRow, sha256s: readonly string[]): void {
     this.transaction(() => {
       this.run(this.db.insertInto("tags").values(tag));
-      const insert = this.prepare(
-        this.db.insertInto("tag_packages").values({ tag: "?", sha256: "?" }).compile().sql,
+      this.prepare("INSERT INTO tag_packages (tag, sha256) SELECT ?, value FROM json_each(?)").run(
+        tag.name,
+        JSON.stringify(sha256s),
       );
-      for (const sha256 of sha256s) insert.run(tag.name, sha256);
     });
   }
 

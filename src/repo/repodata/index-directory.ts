@@ -1,18 +1,20 @@
 /**
- * `escalator repo index DIR`: the one-shot createrepo replacement. Reads every package under DIR (a
- * few at a time), renders its fragments, writes DIR/.repodata.tmp-<random>/repodata and swaps it in
- * for DIR/repodata. On any error the temporary folder goes and the old repodata stays.
+ * `escalator repo index DIR`: the one-shot createrepo replacement. Reads, renders and compresses the
+ * packages under DIR in batches, on the main thread and worker threads at once (index-pool.ts),
+ * writes DIR/.repodata.tmp-<random>/repodata from the batches' segments and swaps it in for
+ * DIR/repodata. On any error the temporary folder goes and the old repodata stays.
  */
 import { randomBytes } from "node:crypto";
 import { rename, rm, stat } from "node:fs/promises";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
-import { RpmFormatError } from "../rpm/read-rpm.js";
 import { type ProgressListener, RepoError } from "../types.js";
-import { comparePackages, type FoundPackage, findPackages } from "./find-packages.js";
-import { packageRecordFromFile } from "./package-record.js";
-import { renderFragments } from "./render.js";
-import type { PackageFragments, RepodataResult } from "./types.js";
-import { writeRepodata } from "./write-repodata.js";
+import { comparePackages, findPackages } from "./find-packages.js";
+import type { Segment } from "./gzip-segments.js";
+import type { BatchRequest, BatchResult } from "./index-batch.js";
+import { runBatches } from "./index-pool.js";
+import type { RepodataResult } from "./types.js";
+import { type SegmentsByType, writeRepodataSegments } from "./write-repodata.js";
 
 export interface IndexOptions {
   /** Newest changelog entries kept per package (createrepo_c's default: 10). */
@@ -20,8 +22,11 @@ export interface IndexOptions {
   onProgress?: ProgressListener;
   /** Collect packages that are not valid RPMs in `skipped` instead of failing. */
   skipInvalid?: boolean;
-  /** Files read at once (default 8). */
-  concurrency?: number;
+  /**
+   * Worker threads besides the main thread; by default one less than the CPUs (at most 3), and none
+   * for a folder of up to BATCH × 4 packages, where starting a worker costs more than it saves.
+   */
+  workers?: number;
 }
 
 export interface IndexResult {
@@ -30,52 +35,57 @@ export interface IndexResult {
   result: RepodataResult;
 }
 
+/** Packages per batch, and so per deflate segment. */
+const BATCH = 64;
+
 export async function indexDirectory(dir: string, options: IndexOptions = {}): Promise<IndexResult> {
   const changelogLimit = options.changelogLimit ?? 10;
   const found = (await findPackages(dir)).sort(comparePackages);
-  const fragments: (PackageFragments | undefined)[] = new Array(found.length);
-  const skipped: { file: string; reason: string }[] = [];
+  const requests: BatchRequest[] = [];
+  for (let i = 0; i < found.length; i += BATCH) {
+    requests.push({ id: requests.length, packages: found.slice(i, i + BATCH), changelogLimit });
+  }
+  const workers =
+    options.workers ?? (found.length <= BATCH * 4 ? 0 : Math.min(3, availableParallelism() - 1));
   let done = 0;
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    const scratch = { buffer: Buffer.allocUnsafe(256 * 1024) };
-    while (next < found.length) {
-      const i = next++;
-      const pkg = found[i] as FoundPackage;
-      try {
-        const record = await packageRecordFromFile(pkg.path, pkg.href, scratch);
-        fragments[i] = renderFragments(record, { changelogLimit });
-      } catch (error) {
-        if (!(error instanceof RpmFormatError) || !options.skipInvalid) next = found.length;
-        if (!(error instanceof RpmFormatError)) throw error;
-        if (!options.skipInvalid) {
-          throw new RepoError("INVALID_PACKAGE", `${pkg.path}: not a valid RPM: ${error.message}`, {
-            cause: error,
-          });
-        }
-        skipped.push({ file: pkg.path, reason: error.message });
-      }
-      options.onProgress?.(++done, found.length, pkg.href);
+  const results = await runBatches(requests, Math.max(0, workers), (result) => {
+    const batch = requests[result.id]?.packages ?? [];
+    const invalid = new Set(result.invalid.map((i) => i.file));
+    for (const pkg of batch) {
+      if (result.failure?.file === pkg.path) break;
+      if (!invalid.has(pkg.path) || options.skipInvalid) options.onProgress?.(++done, found.length, pkg.href);
     }
-  };
-  const workers = Array.from({ length: Math.max(1, options.concurrency ?? 8) }, worker);
-  const settled = await Promise.allSettled(workers);
-  const failed = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
-  if (failed) throw failed.reason;
-
-  const kept = fragments.filter((f): f is PackageFragments => f !== undefined);
+  });
+  for (const result of results) {
+    if (result?.failure) {
+      const { file, message, code } = result.failure;
+      throw Object.assign(new Error(`${file}: ${message}`), code ? { code } : {});
+    }
+    const first = result?.invalid[0];
+    if (first && !options.skipInvalid) {
+      throw new RepoError("INVALID_PACKAGE", `${first.file}: not a valid RPM: ${first.reason}`);
+    }
+  }
+  const skipped = results.flatMap((r) => r.invalid);
   skipped.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-  const result = await writeAndSwap(dir, kept);
-  return { packages: kept.length, skipped, result };
+  const count = results.reduce((sum, r) => sum + r.count, 0);
+  const pick = (type: keyof BatchResult["segments"]): Segment[] => results.map((r) => r.segments[type]);
+  const segments: SegmentsByType = {
+    primary: pick("primary"),
+    filelists: pick("filelists"),
+    other: pick("other"),
+  };
+  const result = await writeAndSwap(dir, segments, count);
+  return { packages: count, skipped, result };
 }
 
-async function writeAndSwap(dir: string, fragments: PackageFragments[]): Promise<RepodataResult> {
+async function writeAndSwap(dir: string, segments: SegmentsByType, count: number): Promise<RepodataResult> {
   const suffix = randomBytes(6).toString("hex");
   const tmp = join(dir, `.repodata.tmp-${suffix}`);
   const target = join(dir, "repodata");
   const old = join(dir, `.repodata.old-${suffix}`);
   try {
-    const written = await writeRepodata(tmp, fragments, fragments.length);
+    const written = await writeRepodataSegments(tmp, segments, count);
     const hadOld = await exists(target);
     if (hadOld) await rename(target, old);
     try {
