@@ -63,6 +63,11 @@ describe("escalator repo: usage", { timeout: 120_000 }, () => {
         /refusing to listen on 0\.0\.0\.0:0 without a token file/,
       ],
       [["serve", "--root", root, "--max-upload-bytes", "lots"], /--max-upload-bytes must be a size/],
+      [
+        ["serve", "--root", root, "--max-concurrent-uploads", "0"],
+        /--max-concurrent-uploads must be a whole number of at least 1/,
+      ],
+      [["add", "--root", root, "--max-package-bytes", "lots", "x.rpm"], /--max-package-bytes must be a size/],
       [["serve", "--root", root, "--token-file", join(work.path, "no-tokens")], /cannot read the token file/],
       [["tags", "--root", root, "--bogus"], /unknown option '--bogus'/],
     ];
@@ -196,6 +201,48 @@ describe.skipIf(!rpmbuild)("escalator repo: the workflow", { timeout: 120_000 },
     const human = await repo(["index", dir]);
     expect(human.code).toBe(0);
     expect(human.stdout).toMatch(/indexed 2 packages into .*repodata/);
+  });
+
+  it("repo add --max-package-bytes sets the package limit, and a refusal names the flag", async () => {
+    const limited = join(work.path, "root-limited");
+    const small = await repo(["--json", "add", "--root", limited, "--max-package-bytes", "1K", hello1]);
+    expect(small.code).toBe(1);
+    expect(small.json()).toMatchObject({
+      added: [],
+      refused: [
+        { code: "TOO_LARGE", error: expect.stringMatching(/limit of 1024 bytes.*--max-package-bytes/) },
+      ],
+    });
+    const human = await repo(["add", "--root", limited, "--max-package-bytes", "1K", hello1]);
+    expect(human.stderr).toMatch(/raise it with --max-package-bytes/);
+    const raised = await repo(["--json", "add", "--root", limited, "--max-package-bytes", "2G", hello1]);
+    expect(raised.code, raised.stderr).toBe(0);
+    expect(raised.json()).toMatchObject({ added: [{ status: "created" }] });
+  });
+
+  it("repo index fails on the first invalid file, naming it; --skip-invalid indexes the rest and exits 1", async () => {
+    const dir = join(work.path, "index-invalid");
+    mkdirSync(dir);
+    copyFileSync(hello1, join(dir, "hello-1.0-1.noarch.rpm"));
+    writeFileSync(join(dir, "broken.rpm"), "not an rpm");
+    const strict = await repo(["index", dir]);
+    expect(strict.code).toBe(1);
+    expect(strict.stderr).toMatch(/broken\.rpm: not a valid RPM/);
+    expect(() => statSync(join(dir, "repodata"))).toThrow();
+
+    const json = await repo(["--json", "index", dir, "--skip-invalid"]);
+    expect(json.code).toBe(1);
+    expect(json.json()).toMatchObject({
+      packages: 1,
+      skipped: [{ file: expect.stringMatching(/broken\.rpm$/), reason: expect.any(String) }],
+    });
+    const human = await repo(["index", dir, "--skip-invalid"]);
+    expect(human.code).toBe(1);
+    expect(human.stderr).toMatch(/skipped .*broken\.rpm: /);
+    expect(human.stdout).toMatch(/indexed 1 packages .*; skipped 1 invalid/);
+    const help = await repo(["index", "--help"]);
+    expect(help.stdout).toMatch(/the switch is two renames/);
+    expect(help.stdout).not.toMatch(/never see/);
   });
 
   it("generates a signing key, never overwriting one", async () => {

@@ -298,11 +298,18 @@ describe.skipIf(!rpmbuild)("repo HTTP API", () => {
     expect(Buffer.from(await pkg.arrayBuffer()).equals(hello1)).toBe(true);
     const etag = pkg.headers.get("etag") as string;
     expect((await app.request(`/tags/t1/${href}`, { headers: { "If-None-Match": etag } })).status).toBe(304);
+    // librepo resumes an interrupted download with a Range.
+    const rest = await app.request(`/tags/t1/${href}`, {
+      headers: { Range: "bytes=100-", "If-Range": etag },
+    });
+    expect(rest.status).toBe(206);
+    expect(rest.headers.get("content-range")).toBe(`bytes 100-${hello1.length - 1}/${hello1.length}`);
+    expect(Buffer.from(await rest.arrayBuffer()).equals(hello1.subarray(100))).toBe(true);
 
     const repoFile = await app.request("http://repo.example:8471/tags/t1.repo");
     expect(repoFile.status).toBe(200);
     const ini = await repoFile.text();
-    expect(ini).toContain("[escalator-t1]");
+    expect(ini).toContain("[escalator-tag-t1]");
     expect(ini).toContain("baseurl=http://repo.example:8471/tags/t1/");
     expect(ini).toMatch(/^enabled=1$/m);
     expect(ini).toMatch(/^gpgcheck=0$/m);
@@ -313,7 +320,7 @@ describe.skipIf(!rpmbuild)("repo HTTP API", () => {
     const viaChannel = await (await app.request("/channels/prod/repodata/repomd.xml")).text();
     expect(viaChannel).toBe(readFileSync(join(repository.tagDir("t2"), "repodata", "repomd.xml"), "utf8"));
     const channelRepo = await (await app.request("http://h/channels/prod.repo")).text();
-    expect(channelRepo).toContain("[escalator-prod]");
+    expect(channelRepo).toContain("[escalator-channel-prod]");
     expect(channelRepo).toContain("baseurl=http://h/channels/prod/");
     expect((await app.request("/channels/nope/repodata/repomd.xml")).status).toBe(404);
 
@@ -365,13 +372,15 @@ describe.skipIf(!rpmbuild)("repo HTTP API", () => {
   });
 
   it("answers every error as JSON { error, code }", async () => {
-    for (const [method, path] of [
-      ["GET", "/nope"],
-      ["GET", "/api/v1/tags/nope"],
-      ["PATCH", "/api/v1/tags/t1"],
+    for (const [method, path, status] of [
+      ["GET", "/nope", 404],
+      ["GET", "/api/v1/tags/nope", 404],
+      ["PATCH", "/api/v1/tags/t1", 405],
+      ["DELETE", "/tags/t1/repodata/repomd.xml", 405],
+      ["PUT", "/api/v1/tags", 405],
     ] as const) {
       const response = await app.request(path, { method, headers: auth });
-      expect(response.status).toBe(404);
+      expect(response.status, `${method} ${path}`).toBe(status);
       expect(response.headers.get("content-type")).toMatch(/application\/json/);
       expect(Object.keys((await response.json()) as object).sort()).toEqual(["code", "error"]);
     }

@@ -8,6 +8,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { request as httpRequest } from "node:http";
+import { connect } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildRpm } from "./helpers/build-rpm.js";
@@ -92,6 +93,8 @@ describe.skipIf(!rpmbuild)("escalator repo serve", { timeout: 60_000 }, () => {
       incoming,
       "--max-upload-bytes",
       "64K",
+      "--max-concurrent-uploads",
+      "1",
     ]);
     await server.waitFor(/repo listening.*"port":\d+|"port":\d+.*repo listening/);
     port = Number(/"port":(\d+)/.exec(server.output())?.[1]);
@@ -156,6 +159,35 @@ describe.skipIf(!rpmbuild)("escalator repo serve", { timeout: 60_000 }, () => {
       packages: unknown[];
     };
     expect(list.packages).toHaveLength(1);
+  });
+
+  it("answers 503 BUSY past --max-concurrent-uploads, and logs a client gone mid-upload as a warning", async () => {
+    const stalled = connect(port, "127.0.0.1");
+    await new Promise<void>((resolve) => stalled.once("connect", resolve));
+    stalled.write(
+      `POST /api/v1/packages HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${TOKEN}\r\n` +
+        `Content-Length: 60000\r\n\r\n${"x".repeat(1000)}`,
+    );
+    await eventually(() => readdirSync(join(work.path, "root", "tmp")).length > 0, 5000, "the upload");
+    const busy = await fetch(`http://127.0.0.1:${port}/api/v1/packages`, {
+      method: "POST",
+      body: hello,
+      headers: auth,
+    });
+    expect(busy.status).toBe(503);
+    expect(busy.headers.get("retry-after")).toBe("5");
+    expect(await busy.json()).toMatchObject({ code: "BUSY" });
+    stalled.destroy();
+    await server.waitFor(/client went away/);
+    await eventually(() => readdirSync(join(work.path, "root", "tmp")).length === 0, 5000, "tmp/ to empty");
+    expect(server.output()).not.toMatch(/repo handler failed|"level":50/);
+    const form = await fetch(`http://127.0.0.1:${port}/api/v1/tags`, {
+      method: "POST",
+      headers: { ...auth, "Content-Type": "application/x-www-form-urlencoded" },
+      body: '{"name":"t9"}',
+    });
+    expect(form.status).toBe(415);
+    expect(((await form.json()) as { error: string }).error).toContain("-H 'content-type: application/json'");
   });
 
   it("never answers a raw path with '..' with a file outside the tag", async () => {

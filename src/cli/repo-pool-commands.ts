@@ -6,6 +6,7 @@ import type { AddResult } from "../repo/types.js";
 import { EscalatorError } from "../util/errors.js";
 import { EXIT } from "./command-context.js";
 import {
+  byteSize,
   describeError,
   openRepository,
   progressBar,
@@ -44,6 +45,7 @@ function registerAdd(repo: Command): void {
     .description("add .rpm files (or folders of them) to the repository's package pool")
     .argument("<files...>", ".rpm files, or folders searched for *.rpm")
     .option("--root <dir>", ROOT_HELP)
+    .option("--max-package-bytes <n>", "largest package accepted, e.g. 512M, 2G (default 1G)")
     .addHelpText(
       "after",
       `
@@ -56,33 +58,46 @@ Exit codes: 0 every file added or already there, 1 one was refused, 2 usage erro
 Examples:
   escalator repo add --root /srv/yumtags build/RPMS/x86_64/*.rpm
   escalator repo add --root /srv/yumtags build/RPMS
+  escalator repo add --root /srv/yumtags --max-package-bytes 4G huge-firmware-1.0-1.x86_64.rpm
   ESCALATOR_REPO_ROOT=/srv/yumtags escalator --json repo add hello-1.0-1.noarch.rpm`,
     )
     .action(
-      repoAction(async (output, args: string[], options: RootOption) => {
+      repoAction(async (output, args: string[], options: RootOption & { maxPackageBytes?: string }) => {
+        const maxPackageBytes =
+          options.maxPackageBytes === undefined
+            ? undefined
+            : byteSize(options.maxPackageBytes, "--max-package-bytes");
         const files = await expandFiles(args);
         const added: (AddResult & { file: string })[] = [];
         const refused: { file: string; code: string; error: string }[] = [];
         const bar = progressWanted() && files.length > 1 ? progressBar() : undefined;
-        await withRepository(await openRepository(options, { create: true }), async (repository) => {
-          for (const [i, file] of files.entries()) {
-            bar?.update(i, files.length, file);
-            try {
-              const result = await repository.addFile(file);
-              added.push({ ...result, file });
-              if (!output.json && !bar)
-                output.line(`${result.status === "created" ? "added " : "exists"} ${result.nevra}`);
-            } catch (error) {
-              refused.push({ file, ...describeError(error) });
-              if (!output.json) {
-                bar?.clear();
-                output.error(`refused ${file}: ${describeError(error).error}`);
+        await withRepository(
+          await openRepository(options, {
+            create: true,
+            ...(maxPackageBytes === undefined ? {} : { maxPackageBytes }),
+          }),
+          async (repository) => {
+            for (const [i, file] of files.entries()) {
+              bar?.update(i, files.length, file);
+              try {
+                const result = await repository.addFile(file);
+                added.push({ ...result, file });
+                if (!output.json && !bar)
+                  output.line(`${result.status === "created" ? "added " : "exists"} ${result.nevra}`);
+              } catch (error) {
+                const described = describeError(error);
+                if (described.code === "TOO_LARGE") described.error += "; raise it with --max-package-bytes";
+                refused.push({ file, ...described });
+                if (!output.json) {
+                  bar?.clear();
+                  output.error(`refused ${file}: ${described.error}`);
+                }
               }
             }
-          }
-          bar?.update(files.length, files.length, "done");
-          bar?.clear();
-        });
+            bar?.update(files.length, files.length, "done");
+            bar?.clear();
+          },
+        );
         if (refused.length > 0) process.exitCode = EXIT.failure;
         if (output.json) return output.data({ added, refused });
         const created = added.filter((a) => a.status === "created").length;
@@ -99,18 +114,27 @@ function registerIndex(repo: Command): void {
     .description("write DIR/repodata for the .rpm files under DIR (a createrepo replacement)")
     .argument("<dir>", "folder of .rpm files")
     .option("--changelog-limit <n>", "newest changelog entries kept per package", "10")
+    .option("--skip-invalid", "warn about files that are not valid RPMs and index the rest (exit 1)")
     .addHelpText(
       "after",
       `
-The metadata is written to a temporary folder and swapped in, so readers never see half of it.
+The new metadata is written to a temporary folder first, and the old repodata/ stays until it is
+complete; the switch is two renames (old out, new in), so a reader at that instant may find no
+repodata/ for a moment and should retry. On any error the old repodata/ is kept.
+
+A file that is not a valid RPM fails the command, naming it. With --skip-invalid (createrepo_c's
+behaviour) it is reported and left out, the rest is indexed, and the exit code is 1.
+
+Exit codes: 0 indexed, 1 a failure or a skipped file, 2 usage error.
 
 Examples:
   escalator repo index ./rpms
   escalator repo index /var/www/repo --changelog-limit 3
+  escalator repo index ./rpms --skip-invalid
   escalator --json repo index ./rpms`,
     )
     .action(
-      repoAction(async (output, dir: string, options: { changelogLimit: string }) => {
+      repoAction(async (output, dir: string, options: { changelogLimit: string; skipInvalid?: boolean }) => {
         const changelogLimit = wholeNumber(options.changelogLimit, "--changelog-limit");
         if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) {
           throw new EscalatorError("USAGE", `${dir} is not a folder`);
@@ -120,9 +144,11 @@ Examples:
         const started = performance.now();
         const indexed = await indexDirectory(dir, {
           changelogLimit,
+          skipInvalid: options.skipInvalid === true,
           ...(bar ? { onProgress: bar.update } : {}),
         }).finally(() => bar?.clear());
         const seconds = (performance.now() - started) / 1000;
+        if (indexed.skipped.length > 0) process.exitCode = EXIT.failure;
         if (output.json) {
           return output.data({
             dir: resolve(dir),
@@ -134,8 +160,10 @@ Examples:
             seconds: Number(seconds.toFixed(3)),
           });
         }
+        for (const skipped of indexed.skipped) output.error(`skipped ${skipped.file}: ${skipped.reason}`);
         output.line(
-          `indexed ${indexed.packages} packages into ${join(dir, "repodata")} in ${seconds.toFixed(2)} s`,
+          `indexed ${indexed.packages} packages into ${join(dir, "repodata")} in ${seconds.toFixed(2)} s` +
+            (indexed.skipped.length > 0 ? `; skipped ${indexed.skipped.length} invalid` : ""),
         );
       }),
     );

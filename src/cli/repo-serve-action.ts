@@ -16,6 +16,7 @@ export interface ServeOptions extends RootOption {
   tokenFile?: string;
   signingKey?: string;
   maxUploadBytes?: string;
+  maxConcurrentUploads: string;
   changelogLimit: string;
   publicUrl?: string;
   logLevel: string;
@@ -30,6 +31,7 @@ export async function serveRepository(options: ServeOptions): Promise<void> {
       ? DEFAULT_MAX_UPLOAD_BYTES
       : byteSize(options.maxUploadBytes, "--max-upload-bytes");
   const changelogLimit = wholeNumber(options.changelogLimit, "--changelog-limit");
+  const maxConcurrentUploads = wholeNumber(options.maxConcurrentUploads, "--max-concurrent-uploads", 1);
   if (options.publicUrl !== undefined && !/^https?:\/\/[^/\s]+/.test(options.publicUrl)) {
     throw new EscalatorError("USAGE", `--public-url must be an http(s) URL, got "${options.publicUrl}"`);
   }
@@ -67,6 +69,7 @@ export async function serveRepository(options: ServeOptions): Promise<void> {
       repository,
       tokens,
       maxUploadBytes,
+      maxConcurrentUploads,
       logger,
       ...(options.publicUrl === undefined ? {} : { publicUrl: options.publicUrl }),
       // Open writes on loopback: only for requests addressed to loopback (no DNS rebinding).

@@ -2,18 +2,11 @@ import type { Context } from "hono";
 import { Hono } from "hono";
 import { NAME_PATTERN, RepoError, type RepositoryApi } from "../types.js";
 import { errorResponse } from "./errors.js";
-import {
-  bodyChunks,
-  declaredLength,
-  optionalString,
-  optionalStrings,
-  readJsonObject,
-} from "./request-body.js";
+import { allowOnly } from "./method-not-allowed.js";
+import { optionalString, optionalStrings, readJsonObject } from "./request-body.js";
+import { type UploadOptions, uploadHandler } from "./upload-route.js";
 
-export interface ApiRoutesOptions {
-  /** Largest package upload in bytes. */
-  maxUploadBytes: number;
-}
+export type ApiRoutesOptions = UploadOptions;
 
 /** A tag or channel name from the path, or INVALID_NAME (names with "/" or ".." never reach the disk). */
 function pathName(c: Context, param: string, what: "tag" | "channel"): string {
@@ -41,26 +34,8 @@ function guarded(handler: (c: Context) => Promise<Response> | Response) {
 /** The JSON API under /api/v1: packages, tags (freeze, list, show, diff, delete) and channels. */
 export function apiRoutes(repository: RepositoryApi, options: ApiRoutesOptions): Hono {
   const app = new Hono();
-  const { maxUploadBytes } = options;
 
-  app.post(
-    "/packages",
-    guarded(async (c) => {
-      const declared = declaredLength(c);
-      if (declared !== undefined && declared > maxUploadBytes) {
-        throw new RepoError(
-          "TOO_LARGE",
-          `the upload is ${declared} bytes, larger than the limit of ${maxUploadBytes} bytes`,
-        );
-      }
-      const body = c.req.raw.body;
-      if (body === null || declared === 0) {
-        throw new RepoError("INVALID_PACKAGE", "the request body is empty: send the .rpm file as the body");
-      }
-      const result = await repository.addStream(bodyChunks(body), { maxBytes: maxUploadBytes });
-      return c.json(result, result.status === "created" ? 201 : 200);
-    }),
-  );
+  app.post("/packages", guarded(uploadHandler(repository, options)));
   app.get(
     "/packages",
     guarded((c) => c.json({ packages: repository.listPackages() })),
@@ -119,5 +94,11 @@ export function apiRoutes(repository: RepositoryApi, options: ApiRoutesOptions):
     guarded((c) => c.json(repository.getChannel(pathName(c, "name", "channel")))),
   );
 
+  allowOnly(app, "/packages", ["GET", "POST"]);
+  allowOnly(app, "/tags", ["GET", "POST"]);
+  allowOnly(app, "/tags/:tag", ["GET", "DELETE"]);
+  allowOnly(app, "/tags/:from/diff/:to", ["GET"]);
+  allowOnly(app, "/channels", ["GET"]);
+  allowOnly(app, "/channels/:name", ["GET", "PUT"]);
   return app;
 }

@@ -20,9 +20,9 @@ function originHost(origin: string): string | undefined {
 
 /**
  * Keeps web pages in a browser from writing to the repository (cross-site request forgery, DNS
- * rebinding): a write must not come from another site (Sec-Fetch-Site, or an Origin naming another
- * host than Host) and, when `allowedHosts` is given, must name one of them in its Host header.
- * Reads are untouched, so dnf behind a proxy keeps working.
+ * rebinding): a write must not come from another site (Sec-Fetch-Site, an Origin naming another
+ * host than Host, or the opaque Origin "null") and, when `allowedHosts` is given, must name one of
+ * them in its Host header. Reads are untouched, so dnf behind a proxy keeps working.
  */
 export function browserGuard(options: { allowedHosts?: readonly string[] } = {}): MiddlewareHandler {
   const allowed = options.allowedHosts
@@ -36,8 +36,9 @@ export function browserGuard(options: { allowedHosts?: readonly string[] } = {})
     }
     const host = c.req.header("host") ?? "";
     const origin = c.req.header("origin");
-    if (origin && origin !== "null" && originHost(origin) !== host.trim().toLowerCase()) {
-      return jsonError(c, "FORBIDDEN", `writes from ${origin} are refused`);
+    // "null" is what sandboxed frames, file: pages and some redirects send: a page, but not ours.
+    if (origin && (origin.trim() === "null" || originHost(origin) !== host.trim().toLowerCase())) {
+      return jsonError(c, "FORBIDDEN", `writes from ${origin.slice(0, 200)} are refused`);
     }
     if (allowed && !allowed.has(hostName(host))) {
       return jsonError(

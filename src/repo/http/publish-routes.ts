@@ -4,6 +4,7 @@ import type { Context } from "hono";
 import { Hono } from "hono";
 import { type ChannelInfo, NAME_PATTERN, RepoError, type RepositoryApi } from "../types.js";
 import { errorResponse, jsonError } from "./errors.js";
+import { allowOnly } from "./method-not-allowed.js";
 import { sendFile } from "./send-file.js";
 
 /** A file directly in a tag's repodata/ folder: one plain name, never a dot file. */
@@ -51,10 +52,17 @@ function baseUrl(c: Context, options: PublishRoutesOptions): string {
   return (options.publicUrl ?? new URL(c.req.url).origin).replace(/\/+$/, "");
 }
 
-function repoFile(section: string, url: string, signed: boolean, extra: string[] = []): string {
+/** A .repo file; the section id says tag or channel, so a tag and a channel of one name do not collide. */
+function repoFile(
+  kind: "tag" | "channel",
+  name: string,
+  url: string,
+  signed: boolean,
+  extra: string[] = [],
+): string {
   const lines = [
-    `[escalator-${section}]`,
-    `name=Escalator ${section}`,
+    `[escalator-${kind}-${name}]`,
+    `name=Escalator ${kind} ${name}`,
     `baseurl=${url}`,
     "enabled=1",
     "gpgcheck=0",
@@ -142,7 +150,13 @@ export function publishRoutes(repository: RepositoryApi, options: PublishRoutesO
       const url = `${baseUrl(c, options)}/${kind}/${target.name}/`;
       const signed = existsSync(join(repository.tagDir(tag), "repodata", "repomd.xml.key"));
       // A channel moves: let dnf look again after a minute rather than its default of hours.
-      const text = repoFile(target.name, url, signed, kind === "channels" ? ["metadata_expire=60"] : []);
+      const text = repoFile(
+        kind === "tags" ? "tag" : "channel",
+        target.name,
+        url,
+        signed,
+        kind === "channels" ? ["metadata_expire=60"] : [],
+      );
       const headers = {
         "Content-Type": "text/plain; charset=utf-8",
         "Content-Length": String(Buffer.byteLength(text)),
@@ -156,5 +170,7 @@ export function publishRoutes(repository: RepositoryApi, options: PublishRoutesO
 
   app.get("/tags/*", handle("tags"));
   app.get("/channels/*", handle("channels"));
+  allowOnly(app, "/tags/*", ["GET"]);
+  allowOnly(app, "/channels/*", ["GET"]);
   return app;
 }

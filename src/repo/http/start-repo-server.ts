@@ -9,11 +9,17 @@ export interface RunningRepoServer {
   address: string;
   /** The port bound (the real one when 0 was asked for). */
   port: number;
+  /** The Node server (its timeouts, for tests and tuning). */
+  http: Server;
   /** Stops listening and waits for requests in flight, up to graceMs (5 s by default). */
   close(graceMs?: number): Promise<void>;
 }
 
-/** Serves the app on host:port and logs "repo listening" with the bound address and port. */
+/**
+ * Serves the app on host:port and logs "repo listening" with the bound address and port. Node's
+ * whole-request deadline (requestTimeout, 300 s) is off: a 1 GiB package over a slow link takes
+ * longer, and the upload route aborts a body that stalls instead. headersTimeout (60 s) stays.
+ */
 export function startRepoServer(
   app: Hono,
   listen: { host: string; port: number },
@@ -21,7 +27,13 @@ export function startRepoServer(
 ): Promise<RunningRepoServer> {
   return new Promise((resolve, reject) => {
     const server = serve(
-      { fetch: app.fetch, hostname: listen.host, port: listen.port },
+      {
+        fetch: app.fetch,
+        hostname: listen.host,
+        port: listen.port,
+        // headersTimeout defaults to min(60 s, requestTimeout), so it must be given with requestTimeout 0.
+        serverOptions: { requestTimeout: 0, headersTimeout: 60_000 },
+      },
       (info: AddressInfo) => {
         server.off("error", onListenError);
         server.on("error", (error) => logger.error({ err: error }, "HTTP server error"));
@@ -31,6 +43,7 @@ export function startRepoServer(
         resolve({
           address: info.address,
           port: info.port,
+          http,
           close(graceMs = 5000) {
             closing ??= new Promise<void>((done) => {
               const deadline = setTimeout(() => http.closeAllConnections(), graceMs);
