@@ -1,6 +1,7 @@
 import { mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
+import BetterSqlite3 from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildRpm } from "../../test/helpers/build-rpm.js";
 import { requireTool } from "../../test/helpers/require-tool.js";
@@ -139,6 +140,38 @@ describe.skipIf(!rpmbuild)("freezing from the header cache", () => {
     // Stable order: by name, so pkg00001 … pkg09999 come before "tagged".
     expect(primary.indexOf("<name>pkg00001</name>")).toBeLessThan(primary.indexOf("<name>pkg00002</name>"));
     expect(primary.indexOf("<name>pkg09999</name>")).toBeLessThan(primary.indexOf("<name>tagged</name>"));
+
+    // One more package, another freeze: the cached chunks are reused, only the one it lands in is new.
+    const chunkCount = () => {
+      const db = new BetterSqlite3(join(root, "repo.db"), { readonly: true });
+      const count = db.prepare("SELECT count(*) FROM repodata_chunk_use").pluck().get() as number;
+      db.close();
+      return count;
+    };
+    const chunksBefore = chunkCount();
+    expect(chunksBefore).toBeGreaterThan(50);
+    const extra = await RepoCatalog.open(join(root, "repo.db"));
+    const [first] = extra.fragments(["1".padStart(64, "0")]);
+    const sha256 = "f".repeat(64);
+    extra.insertPackage({
+      ...(extra.packageBySha("1".padStart(64, "0")) as NonNullable<ReturnType<typeof extra.packageBySha>>),
+      sha256,
+      nevra: "pkg05000a-1.0-1.noarch",
+      name: "pkg05000a",
+      href: "Packages/p/pkg05000a-1.0-1.noarch.rpm",
+      primary_xml: (first?.primary_xml ?? "").replaceAll("pkg00001", "pkg05000a"),
+      filelists_xml: first?.filelists_xml ?? "",
+      other_xml: first?.other_xml ?? "",
+    });
+    extra.close();
+    expect(await repo.freeze({ name: "bigger" })).toMatchObject({ packages: 10_001 });
+    const biggerData = join(repo.tagDir("bigger"), "repodata");
+    const biggerFile = readdirSync(biggerData).find((f) => f.endsWith("-primary.xml.gz")) as string;
+    const bigger = gunzipSync(readFileSync(join(biggerData, biggerFile))).toString("utf8");
+    expect(bigger.replace(/\s*<package type="rpm">\s*<name>pkg05000a<\/name>[\s\S]*?<\/package>/, "")).toBe(
+      primary.replace('packages="10000"', 'packages="10001"'),
+    );
+    expect(chunkCount()).toBeLessThanOrEqual(chunksBefore + 2);
     repo.close();
   }, 60_000);
 });

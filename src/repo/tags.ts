@@ -5,17 +5,11 @@
  */
 import { mkdir, rename, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
-import {
-  isConstraintError,
-  type PackageRow,
-  type RepoCatalog,
-  type RepodataChunksTable,
-  type TagRow,
-} from "../store/repo-catalog.js";
+import { isConstraintError, type PackageRow, type RepoCatalog, type TagRow } from "../store/repo-catalog.js";
 import { uuidv7 } from "../util/uuid-v7.js";
 import { canonicalNevra, type RepoLayout, randomSuffix } from "./pool.js";
-import { type ChunkSegments, type ChunkStore, chunkedSegments } from "./repodata/chunks.js";
-import type { PackageFragments, RepomdSigner } from "./repodata/types.js";
+import { chunkedSegments, chunkStoreFromRows } from "./repodata/chunks.js";
+import type { RepomdSigner } from "./repodata/types.js";
 import { writeRepodataSegments } from "./repodata/write-repodata.js";
 import { compareEvr } from "./rpm/rpmvercmp.js";
 import {
@@ -131,7 +125,7 @@ export async function freezeTag(ctx: TagContext, request: FreezeRequest = {}): P
   try {
     await mkdir(staging);
     const segments = await chunkedSegments(
-      catalogChunks(ctx.catalog),
+      chunkStoreFromRows(ctx.catalog),
       rows.map((r) => r.sha256),
     );
     await writeRepodataSegments(staging, segments, rows.length, {
@@ -165,45 +159,6 @@ export async function freezeTag(ctx: TagContext, request: FreezeRequest = {}): P
     ctx.inFlight.delete(name);
     await rm(staging, { recursive: true, force: true });
   }
-}
-
-/** The catalog as the metadata writer's chunk cache and fragment source. */
-function catalogChunks(catalog: RepoCatalog): ChunkStore {
-  return {
-    chunks(keys) {
-      const found = new Map<string, ChunkSegments>();
-      for (const c of catalog.chunks(keys)) {
-        found.set(c.key, {
-          primary: { open: c.primary_xml, deflated: c.primary_gz, crc: c.primary_crc },
-          filelists: { open: c.filelists_xml, deflated: c.filelists_gz, crc: c.filelists_crc },
-          other: { open: c.other_xml, deflated: c.other_gz, crc: c.other_crc },
-        });
-      }
-      return found;
-    },
-    fragments(sha256s) {
-      const found = new Map<string, PackageFragments>();
-      for (const r of catalog.fragments(sha256s)) {
-        found.set(r.sha256, { primary: r.primary_xml, filelists: r.filelists_xml, other: r.other_xml });
-      }
-      return found;
-    },
-    saveChunks(added, used) {
-      const rows: RepodataChunksTable[] = [...added].map(([key, c]) => ({
-        key,
-        primary_crc: c.primary.crc,
-        primary_xml: c.primary.open,
-        primary_gz: c.primary.deflated,
-        filelists_crc: c.filelists.crc,
-        filelists_xml: c.filelists.open,
-        filelists_gz: c.filelists.deflated,
-        other_crc: c.other.crc,
-        other_xml: c.other.open,
-        other_gz: c.other.deflated,
-      }));
-      catalog.saveChunks(rows, used);
-    },
-  };
 }
 
 /** A tags/<name> folder with no catalog row is what an interrupted delete leaves: move it away. */

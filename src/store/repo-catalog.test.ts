@@ -1,7 +1,15 @@
 import { join } from "node:path";
+import BetterSqlite3 from "better-sqlite3";
+import { Kysely, Migrator, SqliteDialect } from "kysely";
 import { afterAll, describe, expect, it } from "vitest";
 import { tmpDir } from "../../test/helpers/tmp-dir.js";
-import { isConstraintError, RepoCatalog, type RepoPackagesTable } from "./repo-catalog.js";
+import {
+  isConstraintError,
+  RepoCatalog,
+  type RepodataChunksTable,
+  type RepoPackagesTable,
+} from "./repo-catalog.js";
+import { repoCatalogMigrations } from "./repo-catalog-migrations.js";
 
 const tmp = tmpDir("escalator-repo-catalog-");
 afterAll(() => tmp.remove());
@@ -89,6 +97,76 @@ describe("RepoCatalog", () => {
     // A channel must point at an existing tag.
     expect(() => catalog.promote("dev", "missing", 12)).toThrow();
     expect(catalog.getChannel("dev")).toBeUndefined();
+    catalog.close();
+  });
+
+  it("migrates a 0001 catalog: tag rows survive the new tag_packages table", async () => {
+    const path = join(tmp.path, "old.db");
+    const handle = new BetterSqlite3(path);
+    // biome-ignore lint/suspicious/noExplicitAny: the 0001 schema, before today's table types.
+    const db = new Kysely<any>({ dialect: new SqliteDialect({ database: handle }) });
+    const only = { "0001_repo_initial": repoCatalogMigrations["0001_repo_initial"] } as never;
+    const { error } = await new Migrator({
+      db,
+      provider: { getMigrations: async () => only },
+    }).migrateToLatest();
+    expect(error).toBeUndefined();
+    const p = row("1", "alpha");
+    await db.insertInto("packages").values(p).execute();
+    await db.insertInto("tags").values({ name: "old", created_at: 1, package_count: 1, signed: 0 }).execute();
+    await db.insertInto("tag_packages").values({ tag: "old", sha256: p.sha256 }).execute();
+    await db.destroy();
+
+    const catalog = await RepoCatalog.open(path);
+    expect(catalog.tagPackages("old").map((r) => r.name)).toEqual(["alpha"]);
+    expect(catalog.tagPackageByHref("old", p.href)).toBe(p.sha256);
+    catalog.deleteTag("old");
+    expect(catalog.tagPackages("old")).toEqual([]);
+    catalog.close();
+  });
+
+  it("lists identities, and caches metadata chunks for the latest freezes only", async () => {
+    const catalog = await RepoCatalog.open(join(tmp.path, "d.db"));
+    catalog.insertPackage(row("1", "alpha", { epoch: 2, version: "1.0~rc1", release: "3.el9" }));
+    catalog.insertPackage(row("2", "beta", { nevra: "beta-2", href: "b.rpm", arch: "x86_64" }));
+    expect(catalog.identities().sort((a, b) => (a.name < b.name ? -1 : 1))).toEqual([
+      {
+        name: "alpha",
+        arch: "noarch",
+        epoch: 2,
+        version: "1.0~rc1",
+        release: "3.el9",
+        sha256: row("1", "a").sha256,
+      },
+      { name: "beta", arch: "x86_64", epoch: 0, version: "1.0", release: "1", sha256: row("2", "b").sha256 },
+    ]);
+    expect(catalog.identities([row("2", "b").sha256]).map((r) => r.name)).toEqual(["beta"]);
+
+    const chunk = (key: string): RepodataChunksTable => ({
+      key,
+      primary_crc: 1,
+      primary_xml: Buffer.from(`<p>${key}</p>`),
+      primary_gz: Buffer.from([1, 2, 3]),
+      filelists_crc: 2,
+      filelists_xml: Buffer.from("f"),
+      filelists_gz: Buffer.from([4]),
+      other_crc: 3,
+      other_xml: Buffer.from("o"),
+      other_gz: Buffer.from([5]),
+    });
+    catalog.saveChunks([chunk("a"), chunk("b")], ["a", "b"]);
+    expect(
+      catalog
+        .chunks(["a", "b", "missing"])
+        .map((c) => c.key)
+        .sort(),
+    ).toEqual(["a", "b"]);
+    const [a] = catalog.chunks(["a"]);
+    expect(a && Buffer.from(a.primary_xml).toString()).toBe("<p>a</p>");
+    expect(a?.other_crc).toBe(3);
+    // "a" stays in use; "b" was last used 4 freezes ago and goes.
+    for (let i = 0; i < 4; i++) catalog.saveChunks([], ["a"]);
+    expect(catalog.chunks(["a", "b"]).map((c) => c.key)).toEqual(["a"]);
     catalog.close();
   });
 });

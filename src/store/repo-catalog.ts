@@ -5,7 +5,16 @@
  */
 import BetterSqlite3 from "better-sqlite3";
 import { type Compilable, type Generated, Kysely, SqliteDialect } from "kysely";
+import {
+  type IdentityRow,
+  type RepodataChunksTable,
+  saveChunks,
+  selectChunks,
+  selectIdentities,
+} from "./repo-catalog-freeze.js";
 import { runRepoCatalogMigrations } from "./repo-catalog-migrations.js";
+
+export type { IdentityRow, RepodataChunksTable } from "./repo-catalog-freeze.js";
 
 export interface RepoPackagesTable {
   sha256: string;
@@ -28,26 +37,16 @@ export interface RepoTagsTable {
   created_at: number;
   package_count: number;
   signed: number;
-}
-
-/** A cached chunk of metadata (repo/repodata/chunks.ts): per file, XML, raw deflate and CRC-32. */
-export interface RepodataChunksTable {
-  key: string;
-  primary_crc: number;
-  primary_xml: Buffer;
-  primary_gz: Buffer;
-  filelists_crc: number;
-  filelists_xml: Buffer;
-  filelists_gz: Buffer;
-  other_crc: number;
-  other_xml: Buffer;
-  other_gz: Buffer;
+  /**
+   * The tag's packages: their sha256s as 32-byte binary values, concatenated in repository order.
+   * A tag's package set is written once and read whole, so one value replaces a row per package.
+   */
+  packages: Buffer;
 }
 
 export interface RepoDatabase {
   packages: RepoPackagesTable;
   tags: RepoTagsTable;
-  tag_packages: { tag: string; sha256: string };
   repodata_chunks: RepodataChunksTable;
   repodata_chunk_use: { key: string; generation: number };
   channels: { name: string; tag: string; updated_at: number };
@@ -56,17 +55,12 @@ export interface RepoDatabase {
 
 /** A package row without its XML fragments. */
 export type PackageRow = Omit<RepoPackagesTable, "primary_xml" | "filelists_xml" | "other_xml">;
-/** What ordering a tag's packages needs. */
-export type IdentityRow = Pick<
-  RepoPackagesTable,
-  "sha256" | "name" | "epoch" | "version" | "release" | "arch"
->;
 /** Identity plus fragments: what freezing a tag reads. */
 export type FragmentRow = Pick<
   RepoPackagesTable,
   "sha256" | "name" | "epoch" | "version" | "release" | "arch" | "primary_xml" | "filelists_xml" | "other_xml"
 >;
-export type TagRow = RepoTagsTable;
+export type TagRow = Omit<RepoTagsTable, "packages">;
 export type ChannelRow = RepoDatabase["channels"];
 export type PromotionRow = Omit<RepoDatabase["promotions"], "id"> & { id: number };
 
@@ -83,10 +77,7 @@ const SUMMARY_COLUMNS = [
   "added_at",
 ] as const;
 
-const IDENTITY_COLUMNS = ["sha256", "name", "epoch", "version", "release", "arch"] as const;
-
-/** Chunks used by this many of the latest freezes stay cached; older ones are evicted. */
-const CHUNK_GENERATIONS = 4;
+const TAG_COLUMNS = ["name", "created_at", "package_count", "signed"] as const;
 
 /** SQLite's default limit on bound parameters is 32766; stay well below it. */
 const CHUNK = 500;
@@ -181,117 +172,73 @@ export class RepoCatalog {
     return rows;
   }
 
-  /** Identities of every package in the pool, or of the given ones. */
+  /** Identities of every package in the pool, or of the given ones (repo-catalog-freeze.ts). */
   identities(sha256s?: readonly string[]): IdentityRow[] {
-    const base = this.db.selectFrom("packages").select(IDENTITY_COLUMNS);
-    if (sha256s === undefined) return this.all(base);
-    const rows: IdentityRow[] = [];
-    for (let i = 0; i < sha256s.length; i += CHUNK) {
-      rows.push(...this.all(base.where("sha256", "in", sha256s.slice(i, i + CHUNK))));
-    }
-    return rows;
+    return selectIdentities((sql) => this.prepare(sql), sha256s);
   }
 
-  // --- metadata chunk cache -------------------------------------------------------------------
-  // These statements pass key lists as one JSON array through json_each (a table-valued function).
+  // --- metadata chunk cache (repo-catalog-freeze.ts) -----------------------------------------
 
   /** The cached chunks among `keys`. */
   chunks(keys: readonly string[]): RepodataChunksTable[] {
-    return this.prepare("SELECT * FROM repodata_chunks WHERE key IN (SELECT value FROM json_each(?))").all(
-      JSON.stringify(keys),
-    ) as RepodataChunksTable[];
+    return selectChunks((sql) => this.prepare(sql), keys);
   }
 
-  /**
-   * Caches new chunks and records that `used` made up the latest freeze, in one transaction; chunks
-   * no freeze of the last CHUNK_GENERATIONS used are evicted.
-   */
+  /** Caches new chunks and records that `used` made up the latest freeze; evicts old ones. */
   saveChunks(added: readonly RepodataChunksTable[], used: readonly string[]): void {
-    this.transaction(() => {
-      const insert = this.prepare(
-        "INSERT OR IGNORE INTO repodata_chunks (key, primary_crc, primary_xml, primary_gz, filelists_crc," +
-          " filelists_xml, filelists_gz, other_crc, other_xml, other_gz) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-      );
-      for (const c of added) {
-        insert.run(
-          c.key,
-          c.primary_crc,
-          c.primary_xml,
-          c.primary_gz,
-          c.filelists_crc,
-          c.filelists_xml,
-          c.filelists_gz,
-          c.other_crc,
-          c.other_xml,
-          c.other_gz,
-        );
-      }
-      const latest = this.prepare("SELECT max(generation) FROM repodata_chunk_use").pluck().get() as
-        | number
-        | null;
-      const generation = (latest ?? 0) + 1;
-      this.prepare(
-        "INSERT INTO repodata_chunk_use (key, generation) SELECT value, ? FROM json_each(?) WHERE true" +
-          " ON CONFLICT (key) DO UPDATE SET generation = excluded.generation",
-      ).run(generation, JSON.stringify(used));
-      const oldest = generation - CHUNK_GENERATIONS;
-      this.prepare(
-        "DELETE FROM repodata_chunks WHERE key IN (SELECT key FROM repodata_chunk_use WHERE generation <= ?)",
-      ).run(oldest);
-      this.prepare("DELETE FROM repodata_chunk_use WHERE generation <= ?").run(oldest);
-    });
+    this.transaction(() => saveChunks((sql) => this.prepare(sql), added, used));
   }
 
   // --- tags -----------------------------------------------------------------------------------
 
-  /** The tag row and its package rows, in one transaction (one statement for all the rows). */
+  /** The tag row with its package set. */
   insertTag(tag: TagRow, sha256s: readonly string[]): void {
-    this.transaction(() => {
-      this.run(this.db.insertInto("tags").values(tag));
-      this.prepare("INSERT INTO tag_packages (tag, sha256) SELECT ?, value FROM json_each(?)").run(
-        tag.name,
-        JSON.stringify(sha256s),
-      );
-    });
+    this.run(this.db.insertInto("tags").values({ ...tag, packages: Buffer.from(sha256s.join(""), "hex") }));
   }
 
   getTag(name: string): TagRow | undefined {
-    return this.first(this.db.selectFrom("tags").selectAll().where("name", "=", name));
+    return this.first(this.db.selectFrom("tags").select(TAG_COLUMNS).where("name", "=", name));
   }
 
   /** Tags, oldest first (created_at, then name). */
   listTags(): TagRow[] {
-    return this.all(this.db.selectFrom("tags").selectAll().orderBy("created_at").orderBy("name"));
+    return this.all(this.db.selectFrom("tags").select(TAG_COLUMNS).orderBy("created_at").orderBy("name"));
+  }
+
+  /** The sha256s of a tag's packages (none for an unknown tag). */
+  private tagShas(tag: string): string[] {
+    const row = this.first(this.db.selectFrom("tags").select("packages").where("name", "=", tag));
+    const hex = row ? Buffer.from(row.packages).toString("hex") : "";
+    const shas: string[] = [];
+    for (let i = 0; i < hex.length; i += 64) shas.push(hex.slice(i, i + 64));
+    return shas;
   }
 
   tagPackages(tag: string): PackageRow[] {
-    return this.all(
-      this.db
-        .selectFrom("tag_packages")
-        .innerJoin("packages", "packages.sha256", "tag_packages.sha256")
-        .select(SUMMARY_COLUMNS.map((c) => `packages.${c}` as const))
-        .where("tag_packages.tag", "=", tag),
-    );
+    return this.prepare(
+      `SELECT ${SUMMARY_COLUMNS.join(", ")} FROM packages WHERE sha256 IN (SELECT value FROM json_each(?))`,
+    ).all(JSON.stringify(this.tagShas(tag))) as PackageRow[];
   }
 
   /** The pool sha256 of `href` inside `tag`, or undefined. */
   tagPackageByHref(tag: string, href: string): string | undefined {
-    const row = this.first(
-      this.db
-        .selectFrom("tag_packages")
-        .innerJoin("packages", "packages.sha256", "tag_packages.sha256")
-        .select("packages.sha256")
-        .where("tag_packages.tag", "=", tag)
-        .where("packages.href", "=", href),
-    );
-    return row?.sha256;
+    const sha256 = this.first(
+      this.db.selectFrom("packages").select("sha256").where("href", "=", href),
+    )?.sha256;
+    if (sha256 === undefined) return undefined;
+    const row = this.first(this.db.selectFrom("tags").select("packages").where("name", "=", tag));
+    if (!row) return undefined;
+    const set = Buffer.from(row.packages);
+    const wanted = Buffer.from(sha256, "hex");
+    // Only a match at a multiple of 32 bytes is a member.
+    for (let at = set.indexOf(wanted); at >= 0; at = set.indexOf(wanted, at + 1)) {
+      if (at % 32 === 0) return sha256;
+    }
+    return undefined;
   }
 
   deleteTag(name: string): void {
-    this.transaction(() => {
-      this.run(this.db.deleteFrom("tag_packages").where("tag", "=", name));
-      this.run(this.db.deleteFrom("tags").where("name", "=", name));
-    });
+    this.run(this.db.deleteFrom("tags").where("name", "=", name));
   }
 
   // --- channels -------------------------------------------------------------------------------

@@ -6,13 +6,11 @@
  */
 import { randomBytes } from "node:crypto";
 import { rename, rm, stat } from "node:fs/promises";
-import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { type ProgressListener, RepoError } from "../types.js";
 import { comparePackages, findPackages } from "./find-packages.js";
-import type { Segment } from "./gzip-segments.js";
-import type { BatchRequest, BatchResult } from "./index-batch.js";
-import { runBatches } from "./index-pool.js";
+import { deflateSegmentAsync, type Segment } from "./gzip-segments.js";
+import { type BatchResult, renderBatch } from "./index-batch.js";
 import type { RepodataResult } from "./types.js";
 import { type SegmentsByType, writeRepodataSegments } from "./write-repodata.js";
 
@@ -22,11 +20,6 @@ export interface IndexOptions {
   onProgress?: ProgressListener;
   /** Collect packages that are not valid RPMs in `skipped` instead of failing. */
   skipInvalid?: boolean;
-  /**
-   * Worker threads besides the main thread; by default one less than the CPUs (at most 3), and none
-   * for a folder of up to BATCH × 4 packages, where starting a worker costs more than it saves.
-   */
-  workers?: number;
 }
 
 export interface IndexResult {
@@ -36,47 +29,51 @@ export interface IndexResult {
 }
 
 /** Packages per batch, and so per deflate segment. */
-const BATCH = 64;
+const BATCH = 128;
+
+type BatchSegments = Record<keyof BatchResult["xml"], Segment>;
 
 export async function indexDirectory(dir: string, options: IndexOptions = {}): Promise<IndexResult> {
   const changelogLimit = options.changelogLimit ?? 10;
   const found = (await findPackages(dir)).sort(comparePackages);
-  const requests: BatchRequest[] = [];
-  for (let i = 0; i < found.length; i += BATCH) {
-    requests.push({ id: requests.length, packages: found.slice(i, i + BATCH), changelogLimit });
-  }
-  const workers =
-    options.workers ?? (found.length <= BATCH * 4 ? 0 : Math.min(3, availableParallelism() - 1));
+  const skipped: { file: string; reason: string }[] = [];
+  // Each batch compresses on libuv's thread pool while this thread renders the next one.
+  const compressing: Promise<BatchSegments>[] = [];
+  let count = 0;
   let done = 0;
-  const results = await runBatches(requests, Math.max(0, workers), (result) => {
-    const batch = requests[result.id]?.packages ?? [];
-    const invalid = new Set(result.invalid.map((i) => i.file));
-    for (const pkg of batch) {
-      if (result.failure?.file === pkg.path) break;
-      if (!invalid.has(pkg.path) || options.skipInvalid) options.onProgress?.(++done, found.length, pkg.href);
-    }
-  });
-  for (const result of results) {
-    if (result?.failure) {
-      const { file, message, code } = result.failure;
-      throw Object.assign(new Error(`${file}: ${message}`), code ? { code } : {});
-    }
-    const first = result?.invalid[0];
+  for (let i = 0; i < found.length; i += BATCH) {
+    const batch = found.slice(i, i + BATCH);
+    const result = renderBatch(batch, changelogLimit);
+    const first = result.invalid[0];
     if (first && !options.skipInvalid) {
       throw new RepoError("INVALID_PACKAGE", `${first.file}: not a valid RPM: ${first.reason}`);
     }
+    if (result.failure) {
+      const { file, message, code } = result.failure;
+      throw Object.assign(new Error(`${file}: ${message}`), code ? { code } : {});
+    }
+    skipped.push(...result.invalid);
+    count += result.count;
+    const compressed = compressBatch(result.xml);
+    compressed.catch(() => {}); // awaited below; handled here in case an earlier batch throws first
+    compressing.push(compressed);
+    for (const pkg of batch) options.onProgress?.(++done, found.length, pkg.href);
   }
-  const skipped = results.flatMap((r) => r.invalid);
+  const batches = await Promise.all(compressing);
   skipped.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-  const count = results.reduce((sum, r) => sum + r.count, 0);
-  const pick = (type: keyof BatchResult["segments"]): Segment[] => results.map((r) => r.segments[type]);
-  const segments: SegmentsByType = {
-    primary: pick("primary"),
-    filelists: pick("filelists"),
-    other: pick("other"),
-  };
+  const pick = (type: keyof BatchSegments): Segment[] => batches.map((b) => b[type]);
+  const segments = { primary: pick("primary"), filelists: pick("filelists"), other: pick("other") };
   const result = await writeAndSwap(dir, segments, count);
   return { packages: count, skipped, result };
+}
+
+async function compressBatch(xml: BatchResult["xml"]): Promise<BatchSegments> {
+  const [primary, filelists, other] = await Promise.all([
+    deflateSegmentAsync(xml.primary),
+    deflateSegmentAsync(xml.filelists),
+    deflateSegmentAsync(xml.other),
+  ]);
+  return { primary, filelists, other };
 }
 
 async function writeAndSwap(dir: string, segments: SegmentsByType, count: number): Promise<RepodataResult> {

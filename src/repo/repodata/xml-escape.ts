@@ -33,14 +33,33 @@ const ENTITIES: Record<string, string> = {
 const entity = (ch: string): string =>
   ENTITIES[ch] ?? `&#x${(ch.codePointAt(0) ?? 0).toString(16).toUpperCase()};`;
 
+/**
+ * The common case, checked with a loop rather than the regular expressions (rendering a package calls
+ * these dozens of times): printable ASCII other than & < > (and " in attributes), plus TAB and LF in
+ * text, needs no change.
+ */
+function plain(value: string, attribute: boolean): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c >= 0x20 && c <= 0x7e) {
+      if (c === 0x26 || c === 0x3c || c === 0x3e || (attribute && c === 0x22)) return false;
+    } else if (attribute || (c !== 0x09 && c !== 0x0a)) {
+      return false;
+    }
+  }
+  return true;
+}
+
 /** Escapes element content. */
 export function escapeText(value: string): string {
+  if (plain(value, false)) return value;
   const clean = stripInvalidXmlChars(value);
   return TEXT_SPECIAL.test(clean) ? clean.replace(TEXT_REPLACE, entity) : clean;
 }
 
 /** Escapes an attribute value (to be written between double quotes). */
 export function escapeAttr(value: string): string {
+  if (plain(value, true)) return value;
   const clean = stripInvalidXmlChars(value);
   return ATTR_SPECIAL.test(clean) ? clean.replace(ATTR_REPLACE, entity) : clean;
 }
