@@ -287,4 +287,18 @@ describe.skipIf(!rpmbuild)("escalator repo: the workflow", { timeout: 120_000 },
     expect(missing.stderr).toMatch(/no\.asc/);
     expect(readFileSync(join(root, "repo.db")).length).toBeGreaterThan(0);
   });
+
+  it("refuses to promote an unsigned tag to a channel serving a signed one, unless --force", async () => {
+    const key = join(work.path, "key.asc");
+    expect((await repo(["tag", "--root", root, "signed-cli", "--signing-key", key])).code).toBe(0);
+    expect((await repo(["tag", "--root", root, "unsigned-cli"])).code).toBe(0);
+    expect((await repo(["promote", "--root", root, "secure", "signed-cli"])).code).toBe(0);
+    const refused = await repo(["promote", "--root", root, "secure", "unsigned-cli"]);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toMatch(/repo_gpgcheck=1/);
+    expect(refused.stderr).toMatch(/--force/);
+    const forced = await repo(["--json", "promote", "--root", root, "--force", "secure", "unsigned-cli"]);
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(forced.json()).toMatchObject({ name: "secure", tag: "unsigned-cli" });
+  });
 });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRepoApp } from "../src/repo/http/create-repo-app.js";
-import type { Repository } from "../src/repo/repository.js";
+import { Repository } from "../src/repo/repository.js";
+import { generateSigningKey, signerFromArmored } from "../src/repo/signing.js";
 import {
   auth,
   chunkedBody,
@@ -246,5 +247,36 @@ describe.skipIf(!rpmbuild)("repo HTTP API", () => {
       expect(response.headers.get("content-type")).toMatch(/application\/json/);
       expect(Object.keys((await response.json()) as object).sort()).toEqual(["code", "error"]);
     }
+  });
+
+  it("refuses an explicitly empty package list, and an unsigned tag for a signed channel unless forced", async () => {
+    const freeze = (body: string) => app.request("/api/v1/tags", { method: "POST", headers: json, body });
+    const empty = await freeze('{"name":"nothing","packages":[]}');
+    expect(empty.status).toBe(400);
+    expect(await empty.json()).toEqual({
+      code: "INVALID_REQUEST",
+      error: "packages is empty; leave it out to freeze the whole pool",
+    });
+
+    const key = await generateSigningKey("HTTP Test", "http@example.org");
+    const signing = await Repository.open(repository.root, {
+      signer: await signerFromArmored(key.privateKey),
+    });
+    await signing.freeze({ name: "gpg-1" });
+    signing.close();
+    expect((await freeze('{"name":"plain-1"}')).status).toBe(201);
+    const put = (body: string) =>
+      app.request("/api/v1/channels/secure", { method: "PUT", headers: json, body });
+    expect((await put('{"tag":"gpg-1"}')).status).toBe(200);
+    const refused = await put('{"tag":"plain-1"}');
+    expect(refused.status).toBe(409);
+    const body = (await refused.json()) as { code: string; error: string };
+    expect(body.code).toBe("UNSIGNED_TAG");
+    expect(body.error).toMatch(/repo_gpgcheck=1.*"force": true/s);
+    expect((await put('{"tag":"plain-1","force":"yes"}')).status).toBe(400);
+    expect((await put('{"tag":"plain-1","force":false}')).status).toBe(409);
+    const forced = await put('{"tag":"plain-1","force":true}');
+    expect(forced.status).toBe(200);
+    expect(await forced.json()).toMatchObject({ name: "secure", tag: "plain-1" });
   });
 });

@@ -142,14 +142,18 @@ function registerPromote(repo: Command): void {
     .argument("<channel>", "channel name, e.g. prod")
     .argument("<tag>", "the tag to serve")
     .option("--root <dir>", ROOT_HELP)
+    .option(
+      "--force",
+      "promote an unsigned tag to a channel that serves a signed one (repo_gpgcheck=1 clients will refuse it)",
+    )
     .addHelpText(
       "after",
       "\nExamples:\n  escalator repo promote --root /srv/yumtags prod release-42\n  escalator --json repo promote test t2",
     )
     .action(
-      repoAction(async (output, channel: string, tag: string, options: RootOption) => {
+      repoAction(async (output, channel: string, tag: string, options: RootOption & { force?: boolean }) => {
         await withRepository(await openRepository(options), async (repository) => {
-          const info = repository.promote(channel, tag);
+          const info = repository.promote(channel, tag, options.force === true ? { force: true } : {});
           if (output.json) return output.data(info);
           const latest = [...info.history].sort((a, b) => b.at.localeCompare(a.at))[0];
           const previous = latest?.fromTag;
@@ -221,6 +225,7 @@ function registerPrune(repo: Command): void {
           output.line(
             `removed ${result.removed.length} tag${result.removed.length === 1 ? "" : "s"}${result.removed.length > 0 ? `: ${result.removed.join(", ")}` : ""}; kept ${result.kept.length}`,
           );
+          for (const s of result.skipped) output.line(`skipped ${s.tag}: ${s.reason}`);
         });
       }),
     );

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { tmpDir } from "../../test/helpers/tmp-dir.js";
 import { Repository } from "./repository.js";
+import { generateSigningKey, signerFromArmored } from "./signing.js";
 
 // Channels, deletion and retention need tags, not packages: an empty pool freezes to a valid empty repo.
 
@@ -53,6 +54,42 @@ describe("channels", () => {
     expect(repo.promote("x".repeat(128), "t1").tag).toBe("t1");
     expect(repo.listChannels()).toHaveLength(1);
     repo.close();
+  });
+});
+
+describe("promoting from a signed tag to an unsigned one", () => {
+  it("is refused with UNSIGNED_TAG, explaining how to force, and done with force", async () => {
+    const root = join(tmp.path, `root-${++counter}`);
+    const key = await generateSigningKey("Channel Test", "channel@example.org");
+    const signing = await Repository.open(root, { signer: await signerFromArmored(key.privateKey) });
+    const plain = await Repository.open(root);
+    await signing.freeze({ name: "signed-1" });
+    await signing.freeze({ name: "signed-2" });
+    await plain.freeze({ name: "plain-1" });
+    // Unsigned → signed, signed → signed, and a new channel on an unsigned tag are all fine.
+    plain.promote("dev", "plain-1");
+    plain.promote("dev", "signed-1");
+    plain.promote("prod", "signed-1");
+    plain.promote("prod", "signed-2");
+    let refusal: unknown;
+    try {
+      plain.promote("prod", "plain-1");
+    } catch (error) {
+      refusal = error;
+    }
+    expect(refusal).toMatchObject({ code: "UNSIGNED_TAG" });
+    const message = (refusal as Error).message;
+    expect(message).toContain("repo_gpgcheck=1");
+    expect(message).toContain('"force": true');
+    expect(message).toContain("--force");
+    expect(plain.getChannel("prod").tag).toBe("signed-2");
+    expect(plain.getChannel("prod").history).toHaveLength(2);
+    expect(plain.promote("prod", "plain-1", { force: true }).tag).toBe("plain-1");
+    // Once unsigned, moving between unsigned tags needs no force.
+    await plain.freeze({ name: "plain-2" });
+    expect(plain.promote("prod", "plain-2").tag).toBe("plain-2");
+    signing.close();
+    plain.close();
   });
 });
 

@@ -4,12 +4,16 @@
  * fragments and only then renamed into the pool and recorded. A refused upload leaves nothing behind.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { mkdir, open, readdir, readFile, rename, rm, stat, unlink } from "node:fs/promises";
+import { mkdir, open, readdir, rename, rm, stat, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { isConstraintError, type PackageRow, type RepoCatalog } from "../store/repo-catalog.js";
+import { canonicalNevra, checkIdentity, packageHref } from "./package-identity.js";
+import { readPackageHead } from "./repodata/package-record.js";
 import { renderFragments } from "./repodata/render.js";
-import { RpmFormatError, type RpmPackage, readRpm } from "./rpm/read-rpm.js";
+import { RpmFormatError, type RpmPackage } from "./rpm/read-rpm.js";
 import { type PackageSummary, RepoError } from "./types.js";
+
+export { canonicalNevra } from "./package-identity.js";
 
 export interface RepoLayout {
   root: string;
@@ -33,7 +37,7 @@ export function repoLayout(root: string): RepoLayout {
  * Leftovers younger than this are kept: another process (`repo serve` while a CLI command opens the
  * same root) may still be writing them. An upload or freeze never takes an hour.
  */
-const LEFTOVER_AGE_MS = 60 * 60 * 1000;
+export const LEFTOVER_AGE_MS = 60 * 60 * 1000;
 
 /**
  * Creates the folders and removes what an interrupted process left (tmp/*, tags/.tmp-*,
@@ -64,59 +68,6 @@ export function randomSuffix(): string {
 
 export function poolPath(layout: RepoLayout, sha256: string): string {
   return join(layout.pool, sha256.slice(0, 2), `${sha256}.rpm`);
-}
-
-/** name-[epoch:]version-release.arch with epoch 0 (or none) left out: one spelling per package. */
-export function canonicalNevra(p: {
-  name: string;
-  epoch?: number | undefined;
-  version: string;
-  release: string;
-  arch: string;
-}): string {
-  const epoch = p.epoch ? `${p.epoch}:` : "";
-  return `${p.name}-${epoch}${p.version}-${p.release}.${p.arch}`;
-}
-
-/** The package's file name as it appears at the end of its href. */
-export function packageFileName(rpm: Pick<RpmPackage, "name" | "version" | "release" | "arch">): string {
-  return `${rpm.name}-${rpm.version}-${rpm.release}.${rpm.arch}.rpm`;
-}
-
-/**
- * `Packages/<first letter>/<file name>`, or `Packages/<sha256 prefix>/<file name>` when another
- * package (differing only in epoch) already has that href.
- */
-export function packageHref(rpm: RpmPackage, sha256: string, taken: (href: string) => boolean): string {
-  const file = packageFileName(rpm);
-  const plain = `Packages/${rpm.name.charAt(0).toLowerCase()}/${file}`;
-  return taken(plain) ? `Packages/${sha256.slice(0, 12)}/${file}` : plain;
-}
-
-/** Path separators, whitespace and control characters (code points below 0x20, and 0x7f). */
-function unsafe(value: string): boolean {
-  for (let i = 0; i < value.length; i++) {
-    const c = value.charCodeAt(i);
-    if (c < 0x20 || c === 0x7f) return true;
-  }
-  return /[/\\\s]/.test(value);
-}
-
-/** Refuses identities that would make a hostile href or file name. */
-function checkIdentity(rpm: RpmPackage): void {
-  for (const [label, value] of Object.entries({
-    name: rpm.name,
-    version: rpm.version,
-    release: rpm.release,
-    arch: rpm.arch,
-  })) {
-    if (value === "" || value === "." || value === ".." || unsafe(value)) {
-      throw new RepoError(
-        "INVALID_PACKAGE",
-        `package ${label} ${JSON.stringify(value)} is not usable in a path`,
-      );
-    }
-  }
 }
 
 export interface Upload {
@@ -164,11 +115,12 @@ export async function admit(ctx: AddContext, upload: Upload): Promise<{ row: Pac
   try {
     const existing = ctx.catalog.packageBySha(upload.sha256);
     if (existing) return { row: existing, created: false };
-    const rpm = parse(await readFile(upload.path));
+    // Only the file's start: the lead and headers (the upload was hashed while it streamed in).
+    const { rpm, mtimeMs } = await parse(upload.path);
     checkIdentity(rpm);
     const nevra = canonicalNevra(rpm);
     refuseConflict(ctx.catalog, nevra, upload.sha256);
-    const fileTime = Math.floor((await stat(upload.path)).mtimeMs / 1000);
+    const fileTime = Math.floor(mtimeMs / 1000);
     const dest = poolPath(ctx.layout, upload.sha256);
     await mkdir(join(dest, ".."), { recursive: true });
     await rename(upload.path, dest);
@@ -229,15 +181,56 @@ function refuseConflict(catalog: RepoCatalog, nevra: string, sha256: string): vo
   }
 }
 
-function parse(bytes: Uint8Array): RpmPackage {
+async function parse(path: string): Promise<{ rpm: RpmPackage; mtimeMs: number }> {
   try {
-    return readRpm(bytes);
+    return await readPackageHead(path);
   } catch (error) {
     if (error instanceof RpmFormatError) {
-      throw new RepoError("INVALID_PACKAGE", `not a valid RPM: ${error.message}`, { cause: error });
+      // RpmFormatError's message starts "invalid RPM: "; say it once.
+      const reason = error.message.replace(/^invalid RPM: /, "");
+      throw new RepoError("INVALID_PACKAGE", `not a valid RPM: ${reason}`, { cause: error });
     }
     throw error;
   }
+}
+
+/**
+ * Pool files with no catalog row, over an hour old: what a crash between the rename into pool/ and
+ * the catalog insert leaves. Each is moved to tmp/ first and looked at again there: if it turns out
+ * fresh (an upload of the same content just replaced it) or the catalog has it now, it goes back.
+ */
+export async function removeOrphanPoolFiles(
+  layout: RepoLayout,
+  catalog: RepoCatalog,
+  now = Date.now(),
+): Promise<string[]> {
+  const known = catalog.packageShas();
+  const removed: string[] = [];
+  for (const dir of await readdir(layout.pool).catch(() => [] as string[])) {
+    if (!/^[0-9a-f]{2}$/.test(dir)) continue;
+    for (const file of await readdir(join(layout.pool, dir)).catch(() => [] as string[])) {
+      const match = /^([0-9a-f]{64})\.rpm$/.exec(file);
+      const sha256 = match?.[1];
+      if (sha256 === undefined || known.has(sha256)) continue;
+      const path = join(layout.pool, dir, file);
+      const info = await stat(path).catch(() => undefined);
+      if (!info || now - info.mtimeMs <= LEFTOVER_AGE_MS) continue;
+      const parked = join(layout.tmp, `orphan-${randomSuffix()}`);
+      try {
+        await rename(path, parked);
+      } catch {
+        continue;
+      }
+      const moved = await stat(parked).catch(() => undefined);
+      if (!moved || now - moved.mtimeMs <= LEFTOVER_AGE_MS || catalog.packageBySha(sha256)) {
+        await rename(parked, path).catch(() => {});
+        continue;
+      }
+      await rm(parked, { force: true });
+      removed.push(sha256);
+    }
+  }
+  return removed;
 }
 
 export function toPackageSummary(row: PackageRow): PackageSummary {

@@ -13,25 +13,19 @@ import {
   prepareLayout,
   type RepoLayout,
   receive,
+  removeOrphanPoolFiles,
   repoLayout,
   toPackageSummary,
 } from "./pool.js";
 import type { RepomdSigner } from "./repodata/types.js";
-import {
-  compareIdentity,
-  deleteTag,
-  diffTags,
-  freezeTag,
-  pruneTags,
-  requireTag,
-  type TagContext,
-  toTagSummary,
-} from "./tags.js";
+import { cleanUnfinishedTags, deleteTag, freezeTag, pruneTags } from "./tag-lifecycle.js";
+import { compareIdentity, diffTags, requireTag, type TagContext, toTagSummary } from "./tags.js";
 import type {
   AddResult,
   ChannelInfo,
   FreezeRequest,
   PackageSummary,
+  PromoteOptions,
   PruneResult,
   RepositoryApi,
   TagDetail,
@@ -54,8 +48,6 @@ export interface RepositoryOptions {
 }
 
 export class Repository implements RepositoryApi {
-  private readonly inFlight = new Set<string>();
-
   private constructor(
     readonly root: string,
     private readonly layout: RepoLayout,
@@ -68,11 +60,22 @@ export class Repository implements RepositoryApi {
     },
   ) {}
 
-  /** Opens (creating when needed) the repository under `root`; removes crash leftovers over an hour old. */
+  /**
+   * Opens (creating when needed) the repository under `root`; removes crash leftovers over an hour
+   * old: files in tmp/, tags/.tmp-* and tags/.trash-*, tags a dead process left half published or
+   * half deleted, and pool files that never made it into the catalog.
+   */
   static async open(root: string, options: RepositoryOptions = {}): Promise<Repository> {
     const layout = repoLayout(root);
     await prepareLayout(layout);
     const catalog = await RepoCatalog.open(layout.db);
+    try {
+      await cleanUnfinishedTags(layout, catalog);
+      await removeOrphanPoolFiles(layout, catalog);
+    } catch (error) {
+      catalog.close();
+      throw error;
+    }
     return new Repository(root, layout, catalog, {
       changelogLimit: options.changelogLimit ?? 10,
       signer: options.signer,
@@ -129,8 +132,8 @@ export class Repository implements RepositoryApi {
     return deleteTag(this.tagContext(), name);
   }
 
-  promote(channel: string, tag: string): ChannelInfo {
-    return promoteChannel(this.catalog, channel, tag, this.options.clock.now());
+  promote(channel: string, tag: string, options: PromoteOptions = {}): ChannelInfo {
+    return promoteChannel(this.catalog, channel, tag, this.options.clock.now(), options);
   }
 
   getChannel(name: string): ChannelInfo {
@@ -172,7 +175,6 @@ export class Repository implements RepositoryApi {
       catalog: this.catalog,
       signer: this.options.signer,
       now: () => this.options.clock.now(),
-      inFlight: this.inFlight,
     };
   }
 }

@@ -1,34 +1,20 @@
 /**
- * Tags: freezing (publish once, atomically), diff, deletion and retention. A tag's metadata is written
- * into tags/.tmp-<random>/ from the catalog's cached fragments, renamed to tags/<name>/, and only then
- * recorded; deletion removes the rows first and renames the folder away before removing it.
+ * Tags: names, lookups, resolving requested packages, and diffs. Freezing, deletion and retention
+ * (the parts that touch tags/ on disk) are in tag-lifecycle.ts.
  */
-import { mkdir, rename, rm, stat } from "node:fs/promises";
-import { join } from "node:path";
-import { isConstraintError, type PackageRow, type RepoCatalog, type TagRow } from "../store/repo-catalog.js";
-import { uuidv7 } from "../util/uuid-v7.js";
-import { canonicalNevra, type RepoLayout, randomSuffix } from "./pool.js";
-import { chunkedSegments, chunkStoreFromRows } from "./repodata/chunks.js";
+import type { PackageRow, RepoCatalog, TagRow } from "../store/repo-catalog.js";
+import { canonicalNevra } from "./package-identity.js";
+import type { RepoLayout } from "./pool.js";
 import type { RepomdSigner } from "./repodata/types.js";
-import { writeRepodataSegments } from "./repodata/write-repodata.js";
 import { compareEvr } from "./rpm/rpmvercmp.js";
-import {
-  type FreezeRequest,
-  NAME_PATTERN,
-  type PackageRef,
-  type PruneResult,
-  RepoError,
-  type TagDiff,
-  type TagSummary,
-} from "./types.js";
+import { NAME_PATTERN, type PackageRef, RepoError, type TagDiff, type TagSummary } from "./types.js";
 
 export interface TagContext {
   layout: RepoLayout;
   catalog: RepoCatalog;
   signer: RepomdSigner | undefined;
+  /** The repository's clock: created_at and default tag names. */
   now: () => number;
-  /** Names being frozen right now in this process. */
-  inFlight: Set<string>;
 }
 
 /** Tag and channel names: NAME_PATTERN, never "." or "..". */
@@ -52,7 +38,7 @@ export function toTagSummary(row: TagRow): TagSummary {
   };
 }
 
-/** The tag row, or NOT_FOUND. */
+/** The published tag's row, or NOT_FOUND. */
 export function requireTag(catalog: RepoCatalog, name: string): TagRow {
   validateName(name, "tag");
   const row = catalog.getTag(name);
@@ -105,111 +91,6 @@ export function resolvePackages(catalog: RepoCatalog, wanted: readonly unknown[]
     throw new RepoError("INVALID_REQUEST", parts.filter((p) => p !== "").join("; "));
   }
   return [...found];
-}
-
-/** Freezes the pool (or the packages requested) into a new, immutable tag. */
-export async function freezeTag(ctx: TagContext, request: FreezeRequest = {}): Promise<TagRow> {
-  const createdAt = ctx.now();
-  const name = validateName(request.name ?? uuidv7(createdAt), "tag");
-  if (ctx.catalog.getTag(name) || ctx.inFlight.has(name)) {
-    throw new RepoError("TAG_EXISTS", `tag ${name} exists; tags are immutable, choose another name`);
-  }
-  if (request.packages !== undefined && !Array.isArray(request.packages)) {
-    throw new RepoError("INVALID_REQUEST", "packages must be a list");
-  }
-  const shas = request.packages === undefined ? undefined : resolvePackages(ctx.catalog, request.packages);
-  const rows = ctx.catalog.identities(shas).sort(compareIdentity);
-  const staging = join(ctx.layout.tags, `.tmp-${randomSuffix()}`);
-  const final = join(ctx.layout.tags, name);
-  ctx.inFlight.add(name);
-  try {
-    await mkdir(staging);
-    const segments = await chunkedSegments(
-      chunkStoreFromRows(ctx.catalog),
-      rows.map((r) => r.sha256),
-    );
-    await writeRepodataSegments(staging, segments, rows.length, {
-      revision: Math.floor(createdAt / 1000),
-      ...(ctx.signer ? { signer: ctx.signer } : {}),
-    });
-    await discardOrphan(ctx.layout, final);
-    try {
-      await rename(staging, final);
-    } catch (error) {
-      throw new RepoError("TAG_EXISTS", `tag ${name} exists`, { cause: error });
-    }
-    const row: TagRow = {
-      name,
-      created_at: createdAt,
-      package_count: rows.length,
-      signed: ctx.signer ? 1 : 0,
-    };
-    try {
-      ctx.catalog.insertTag(
-        row,
-        rows.map((r) => r.sha256),
-      );
-    } catch (error) {
-      await removeDir(ctx.layout, final);
-      if (isConstraintError(error)) throw new RepoError("TAG_EXISTS", `tag ${name} exists`, { cause: error });
-      throw error;
-    }
-    return row;
-  } finally {
-    ctx.inFlight.delete(name);
-    await rm(staging, { recursive: true, force: true });
-  }
-}
-
-/** A tags/<name> folder with no catalog row is what an interrupted delete leaves: move it away. */
-async function discardOrphan(layout: RepoLayout, dir: string): Promise<void> {
-  const exists = await stat(dir).then(
-    () => true,
-    () => false,
-  );
-  if (exists) await removeDir(layout, dir);
-}
-
-/** Renames the folder to tags/.trash-<random> (never half-deleted in place), then removes it. */
-export async function removeDir(layout: RepoLayout, dir: string): Promise<void> {
-  const trash = join(layout.tags, `.trash-${randomSuffix()}`);
-  try {
-    await rename(dir, trash);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return;
-    throw error;
-  }
-  await rm(trash, { recursive: true, force: true });
-}
-
-/** Deletes a tag no channel points at: rows first, then its folder. */
-export async function deleteTag(ctx: TagContext, name: string): Promise<void> {
-  requireTag(ctx.catalog, name);
-  ctx.catalog.transaction(() => {
-    const channels = ctx.catalog.channelsForTag(name);
-    if (channels.length > 0) {
-      throw new RepoError("TAG_IN_USE", `tag ${name} is in use by channel(s) ${channels.join(", ")}`);
-    }
-    ctx.catalog.deleteTag(name);
-  });
-  await removeDir(ctx.layout, join(ctx.layout.tags, name));
-}
-
-/** Keeps the newest `keep` tags and every tag a channel points at; deletes the rest. */
-export async function pruneTags(ctx: TagContext, keep: number): Promise<PruneResult> {
-  if (!Number.isSafeInteger(keep) || keep < 0) {
-    throw new RepoError("INVALID_REQUEST", `keep must be a whole number ≥ 0, not ${keep}`);
-  }
-  const newestFirst = ctx.catalog.listTags().reverse();
-  const pinned = new Set(ctx.catalog.listChannels().map((c) => c.tag));
-  const removed: string[] = [];
-  const kept: string[] = [];
-  for (const [index, tag] of newestFirst.entries()) {
-    if (index < keep || pinned.has(tag.name)) kept.push(tag.name);
-    else removed.push(tag.name);
-  }
-  for (const name of removed) await deleteTag(ctx, name);
-  return { removed, kept };
 }
 
 export function toPackageRef(p: PackageRow): PackageRef {

@@ -13,6 +13,7 @@ export type RepoErrorCode =
   | "NEVRA_CONFLICT" // 409: same NEVRA, different content
   | "TAG_EXISTS" // 409: a tag with that name exists (tags are immutable)
   | "TAG_IN_USE" // 409: a channel points at the tag
+  | "UNSIGNED_TAG" // 409: promoting a channel from a signed tag to an unsigned one (without force)
   | "NOT_FOUND"; // 404: no such tag, channel or package
 
 export class RepoError extends Error {
@@ -105,7 +106,18 @@ export interface FreezeRequest {
 
 export interface PruneResult {
   removed: string[];
+  /** The newest `keep` tags and those a channel pointed at when the prune began. */
   kept: string[];
+  /** Tags due for removal that could not be removed (a channel took one meanwhile, it vanished, …). */
+  skipped: { tag: string; reason: string }[];
+}
+
+export interface PromoteOptions {
+  /**
+   * Promote an unsigned tag even though the channel serves a signed one now (clients configured
+   * with repo_gpgcheck=1 will then refuse the channel's metadata).
+   */
+  force?: boolean;
 }
 
 /** Progress of a long operation (imports, freezing): `done` of `total` units. */
@@ -116,6 +128,7 @@ export type ProgressListener = (done: number, total: number, label: string) => v
  *   repo.db                       SQLite catalog: packages (with rendered XML fragments), tags, channels
  *   pool/<aa>/<sha256>.rpm        content-addressed package files
  *   tags/<name>/repodata/...      each tag's metadata, written once into tags/.tmp-* then renamed
+ *                                 (the name is reserved in the catalog first: see tag-lifecycle.ts)
  *   tmp/                          uploads in flight
  */
 export interface RepositoryApi {
@@ -129,7 +142,8 @@ export interface RepositoryApi {
   getTag(name: string): TagDetail;
   diff(from: string, to: string): TagDiff;
   deleteTag(name: string): Promise<void>;
-  promote(channel: string, tag: string): ChannelInfo;
+  /** UNSIGNED_TAG when the channel's current tag is signed and `tag` is not, unless `force`. */
+  promote(channel: string, tag: string, options?: PromoteOptions): ChannelInfo;
   getChannel(name: string): ChannelInfo;
   listChannels(): ChannelInfo[];
   prune(keep: number): Promise<PruneResult>;

@@ -169,11 +169,30 @@ const tagPackageSets: Migration = {
   },
 };
 
+/**
+ * Tag states (repo/tags.ts): a freeze reserves its name with a "publishing" row before writing the
+ * folder, so two processes freezing the same name never both write it; a delete marks "deleting"
+ * first. state_at (wall-clock ms) tells a dead process's leftovers (over an hour old) from live ones.
+ */
+const tagStates: Migration = {
+  async up(db: AnyDb) {
+    await db.schema
+      .alterTable("tags")
+      .addColumn("state", "text", (c) => c.notNull().defaultTo("published"))
+      .execute();
+    await db.schema
+      .alterTable("tags")
+      .addColumn("state_at", "bigint", (c) => c.notNull().defaultTo(0))
+      .execute();
+  },
+};
+
 /** The catalog's migrations, in order of their names. Never edit one that has shipped; add the next. */
 export const repoCatalogMigrations: Readonly<Record<string, Migration>> = Object.freeze({
   "0001_repo_initial": initial,
   "0002_repo_chunk_cache": chunkCache,
   "0003_repo_tag_package_sets": tagPackageSets,
+  "0004_repo_tag_states": tagStates,
 });
 
 const provider: MigrationProvider = { getMigrations: async () => ({ ...repoCatalogMigrations }) };

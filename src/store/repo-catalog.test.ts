@@ -169,4 +169,60 @@ describe("RepoCatalog", () => {
     expect(catalog.chunks(["a", "b"]).map((c) => c.key)).toEqual(["a"]);
     catalog.close();
   });
+
+  it("migrates 0003 tags to published (0004), and reads only published tags", async () => {
+    const path = join(tmp.path, "states.db");
+    const handle = new BetterSqlite3(path);
+    // biome-ignore lint/suspicious/noExplicitAny: the 0003 schema, before today's table types.
+    const db = new Kysely<any>({ dialect: new SqliteDialect({ database: handle }) });
+    const upTo3 = Object.fromEntries(
+      Object.entries(repoCatalogMigrations).filter(([name]) => name < "0004"),
+    ) as never;
+    const { error } = await new Migrator({
+      db,
+      provider: { getMigrations: async () => upTo3 },
+    }).migrateToLatest();
+    expect(error).toBeUndefined();
+    const p = row("1", "alpha");
+    await db.insertInto("packages").values(p).execute();
+    await db
+      .insertInto("tags")
+      .values({
+        name: "old",
+        created_at: 1,
+        package_count: 1,
+        signed: 0,
+        packages: Buffer.from(p.sha256, "hex"),
+      })
+      .execute();
+    await db.destroy();
+
+    const catalog = await RepoCatalog.open(path);
+    expect(catalog.tagState("old")).toEqual({ name: "old", state: "published", state_at: 0 });
+    expect(catalog.listTags().map((t) => t.name)).toEqual(["old"]);
+    const tag = { created_at: 2, package_count: 1, signed: 0 };
+    catalog.insertTag({ name: "pending", ...tag }, [p.sha256], "publishing", 100);
+    catalog.insertTag({ name: "going", ...tag }, [p.sha256], "deleting", 200);
+    // A second reservation of a name fails on the primary key, whatever the first one's state.
+    expect(() => catalog.insertTag({ name: "pending", ...tag }, [], "publishing", 101)).toThrow(
+      expect.objectContaining({ code: expect.stringMatching(/^SQLITE_CONSTRAINT/) }),
+    );
+    for (const name of ["pending", "going"]) {
+      expect(catalog.getTag(name)).toBeUndefined();
+      expect(catalog.tagPackages(name)).toEqual([]);
+      expect(catalog.tagPackageByHref(name, p.href)).toBeUndefined();
+      expect(() => catalog.promote("prod", name, 1)).toThrow(/no published tag/);
+    }
+    expect(catalog.listTags().map((t) => t.name)).toEqual(["old"]);
+    expect(catalog.unfinishedTags(150).map((t) => t.name)).toEqual(["pending"]);
+    // Publishing needs the same claim; then the tag is seen.
+    expect(catalog.setTagState("pending", "publishing", 99, "published", 300)).toBe(false);
+    expect(catalog.setTagState("pending", "publishing", 100, "published", 300)).toBe(true);
+    expect(catalog.getTag("pending")).toMatchObject({ name: "pending", package_count: 1 });
+    expect(catalog.tagPackageByHref("pending", p.href)).toBe(p.sha256);
+    expect(catalog.deleteTag("going", "deleting", 1)).toBe(false);
+    expect(catalog.deleteTag("going", "deleting", 200)).toBe(true);
+    expect(catalog.tagState("going")).toBeUndefined();
+    catalog.close();
+  });
 });

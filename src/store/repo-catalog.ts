@@ -1,10 +1,11 @@
 /**
  * The repository catalog: a SQLite file (repo.db) beside the package pool. Queries are built with
- * Kysely and run synchronously on better-sqlite3 (compile, then a cached prepared statement), so the
- * repository's read methods can return plain values; only opening (migrations) is async.
+ * Kysely or written out (repo-catalog-freeze.ts, repo-catalog-tags.ts) and run synchronously on
+ * better-sqlite3 (cached prepared statements), so the repository's read methods can return plain
+ * values; only opening (migrations) is async.
  */
 import BetterSqlite3 from "better-sqlite3";
-import { type Compilable, type Generated, Kysely, SqliteDialect } from "kysely";
+import { type Compilable, Kysely, SqliteDialect } from "kysely";
 import {
   type IdentityRow,
   type RepodataChunksTable,
@@ -13,77 +14,40 @@ import {
   selectIdentities,
 } from "./repo-catalog-freeze.js";
 import { runRepoCatalogMigrations } from "./repo-catalog-migrations.js";
+import * as tags from "./repo-catalog-tags.js";
+import { SUMMARY_COLUMNS } from "./repo-catalog-tags.js";
+import type {
+  ChannelRow,
+  FragmentRow,
+  PackageRow,
+  PromotionRow,
+  RepoDatabase,
+  RepoPackagesTable,
+  TagRow,
+  TagState,
+  TagStateRow,
+} from "./repo-catalog-types.js";
 
 export type { IdentityRow, RepodataChunksTable } from "./repo-catalog-freeze.js";
-
-export interface RepoPackagesTable {
-  sha256: string;
-  nevra: string;
-  name: string;
-  epoch: number;
-  version: string;
-  release: string;
-  arch: string;
-  file_size: number;
-  href: string;
-  added_at: number;
-  primary_xml: string;
-  filelists_xml: string;
-  other_xml: string;
-}
-
-export interface RepoTagsTable {
-  name: string;
-  created_at: number;
-  package_count: number;
-  signed: number;
-  /**
-   * The tag's packages: their sha256s as 32-byte binary values, concatenated in repository order.
-   * A tag's package set is written once and read whole, so one value replaces a row per package.
-   */
-  packages: Buffer;
-}
-
-export interface RepoDatabase {
-  packages: RepoPackagesTable;
-  tags: RepoTagsTable;
-  repodata_chunks: RepodataChunksTable;
-  repodata_chunk_use: { key: string; generation: number };
-  channels: { name: string; tag: string; updated_at: number };
-  promotions: { id: Generated<number>; channel: string; from_tag: string | null; to_tag: string; at: number };
-}
-
-/** A package row without its XML fragments. */
-export type PackageRow = Omit<RepoPackagesTable, "primary_xml" | "filelists_xml" | "other_xml">;
-/** Identity plus fragments: what freezing a tag reads. */
-export type FragmentRow = Pick<
+export type {
+  ChannelRow,
+  FragmentRow,
+  PackageRow,
+  PromotionRow,
+  RepoDatabase,
   RepoPackagesTable,
-  "sha256" | "name" | "epoch" | "version" | "release" | "arch" | "primary_xml" | "filelists_xml" | "other_xml"
->;
-export type TagRow = Omit<RepoTagsTable, "packages">;
-export type ChannelRow = RepoDatabase["channels"];
-export type PromotionRow = Omit<RepoDatabase["promotions"], "id"> & { id: number };
-
-const SUMMARY_COLUMNS = [
-  "sha256",
-  "nevra",
-  "name",
-  "epoch",
-  "version",
-  "release",
-  "arch",
-  "file_size",
-  "href",
-  "added_at",
-] as const;
-
-const TAG_COLUMNS = ["name", "created_at", "package_count", "signed"] as const;
+  RepoTagsTable,
+  TagRow,
+  TagState,
+  TagStateRow,
+} from "./repo-catalog-types.js";
 
 /** SQLite's default limit on bound parameters is 32766; stay well below it. */
 const CHUNK = 500;
 
 export class RepoCatalog {
   private readonly statements = new Map<string, BetterSqlite3.Statement>();
+  private readonly prep = (sql: string) => this.prepare(sql);
 
   private constructor(
     private readonly handle: BetterSqlite3.Database,
@@ -122,9 +86,12 @@ export class RepoCatalog {
     if (this.handle.open) this.handle.close();
   }
 
-  /** Runs `fn` in one transaction (nested calls join the outer one). */
+  /**
+   * Runs `fn` in one transaction (nested calls join the outer one). BEGIN IMMEDIATE: the write lock
+   * is taken first, so what `fn` reads is still true when it writes, also across processes.
+   */
   transaction<T>(fn: () => T): T {
-    return this.handle.transaction(fn)();
+    return this.handle.transaction(fn).immediate();
   }
 
   // --- packages -------------------------------------------------------------------------------
@@ -147,6 +114,11 @@ export class RepoCatalog {
 
   listPackages(): PackageRow[] {
     return this.all(this.db.selectFrom("packages").select(SUMMARY_COLUMNS).orderBy("name").orderBy("arch"));
+  }
+
+  /** Every sha256 in the pool. */
+  packageShas(): Set<string> {
+    return new Set(this.prepare("SELECT sha256 FROM packages").pluck().all() as string[]);
   }
 
   /** Fragments of every package in the pool, or of the given ones. One query per 500 packages. */
@@ -174,111 +146,88 @@ export class RepoCatalog {
 
   /** Identities of every package in the pool, or of the given ones (repo-catalog-freeze.ts). */
   identities(sha256s?: readonly string[]): IdentityRow[] {
-    return selectIdentities((sql) => this.prepare(sql), sha256s);
+    return selectIdentities(this.prep, sha256s);
   }
 
   // --- metadata chunk cache (repo-catalog-freeze.ts) -----------------------------------------
 
   /** The cached chunks among `keys`. */
   chunks(keys: readonly string[]): RepodataChunksTable[] {
-    return selectChunks((sql) => this.prepare(sql), keys);
+    return selectChunks(this.prep, keys);
   }
 
   /** Caches new chunks and records that `used` made up the latest freeze; evicts old ones. */
   saveChunks(added: readonly RepodataChunksTable[], used: readonly string[]): void {
-    this.transaction(() => saveChunks((sql) => this.prepare(sql), added, used));
+    this.transaction(() => saveChunks(this.prep, added, used));
   }
 
-  // --- tags -----------------------------------------------------------------------------------
+  // --- tags (repo-catalog-tags.ts): reads see published tags only ----------------------------
 
-  /** The tag row with its package set. */
-  insertTag(tag: TagRow, sha256s: readonly string[]): void {
-    this.run(this.db.insertInto("tags").values({ ...tag, packages: Buffer.from(sha256s.join(""), "hex") }));
+  /** The tag row with its package set, published (or in `state`, with `stateAt`). */
+  insertTag(tag: TagRow, sha256s: readonly string[], state: TagState = "published", stateAt = 0): void {
+    tags.insertTag(this.prep, tag, sha256s, state, stateAt);
   }
 
   getTag(name: string): TagRow | undefined {
-    return this.first(this.db.selectFrom("tags").select(TAG_COLUMNS).where("name", "=", name));
+    return tags.getTag(this.prep, name);
   }
 
-  /** Tags, oldest first (created_at, then name). */
+  /** Published tags, oldest first (created_at, then name). */
   listTags(): TagRow[] {
-    return this.all(this.db.selectFrom("tags").select(TAG_COLUMNS).orderBy("created_at").orderBy("name"));
+    return tags.listTags(this.prep);
   }
 
-  /** The sha256s of a tag's packages (none for an unknown tag). */
-  private tagShas(tag: string): string[] {
-    const row = this.first(this.db.selectFrom("tags").select("packages").where("name", "=", tag));
-    const hex = row ? Buffer.from(row.packages).toString("hex") : "";
-    const shas: string[] = [];
-    for (let i = 0; i < hex.length; i += 64) shas.push(hex.slice(i, i + 64));
-    return shas;
+  /** The row's state, whatever it is. */
+  tagState(name: string): TagStateRow | undefined {
+    return tags.tagState(this.prep, name);
+  }
+
+  /** Rows left "publishing" or "deleting" since before `before` (wall-clock ms). */
+  unfinishedTags(before: number): TagStateRow[] {
+    return tags.unfinishedTags(this.prep, before);
+  }
+
+  /** Moves a row from `from` (with claim `fromAt`, when given) to `to`; false when it was not there. */
+  setTagState(name: string, from: TagState, fromAt: number | undefined, to: TagState, toAt: number): boolean {
+    return tags.setTagState(this.prep, name, from, fromAt, to, toAt);
   }
 
   tagPackages(tag: string): PackageRow[] {
-    return this.prepare(
-      `SELECT ${SUMMARY_COLUMNS.join(", ")} FROM packages WHERE sha256 IN (SELECT value FROM json_each(?))`,
-    ).all(JSON.stringify(this.tagShas(tag))) as PackageRow[];
+    return tags.tagPackages(this.prep, tag);
   }
 
   /** The pool sha256 of `href` inside `tag`, or undefined. */
   tagPackageByHref(tag: string, href: string): string | undefined {
-    const sha256 = this.first(
-      this.db.selectFrom("packages").select("sha256").where("href", "=", href),
-    )?.sha256;
-    if (sha256 === undefined) return undefined;
-    const row = this.first(this.db.selectFrom("tags").select("packages").where("name", "=", tag));
-    if (!row) return undefined;
-    const set = Buffer.from(row.packages);
-    const wanted = Buffer.from(sha256, "hex");
-    // Only a match at a multiple of 32 bytes is a member.
-    for (let at = set.indexOf(wanted); at >= 0; at = set.indexOf(wanted, at + 1)) {
-      if (at % 32 === 0) return sha256;
-    }
-    return undefined;
+    return tags.tagPackageByHref(this.prep, tag, href);
   }
 
-  deleteTag(name: string): void {
-    this.run(this.db.deleteFrom("tags").where("name", "=", name));
+  /** Deletes the row; with `state` (and `stateAt`), only while it is still in that state. */
+  deleteTag(name: string, state?: TagState, stateAt?: number): boolean {
+    return tags.deleteTag(this.prep, name, state, stateAt);
   }
 
   // --- channels -------------------------------------------------------------------------------
 
   getChannel(name: string): ChannelRow | undefined {
-    return this.first(this.db.selectFrom("channels").selectAll().where("name", "=", name));
+    return tags.getChannel(this.prep, name);
   }
 
   listChannels(): ChannelRow[] {
-    return this.all(this.db.selectFrom("channels").selectAll().orderBy("name"));
+    return tags.listChannels(this.prep);
   }
 
   channelsForTag(tag: string): string[] {
-    return this.all(this.db.selectFrom("channels").select("name").where("tag", "=", tag).orderBy("name")).map(
-      (r) => r.name,
-    );
+    return tags.channelsForTag(this.prep, tag);
   }
 
-  /** Points `channel` at `tag` and records the promotion, in one transaction. */
+  /** Points `channel` at published `tag` and records the promotion, in one transaction. */
   promote(channel: string, tag: string, at: number): void {
-    this.transaction(() => {
-      const previous = this.getChannel(channel);
-      if (previous) {
-        this.run(this.db.updateTable("channels").set({ tag, updated_at: at }).where("name", "=", channel));
-      } else {
-        this.run(this.db.insertInto("channels").values({ name: channel, tag, updated_at: at }));
-      }
-      this.run(
-        this.db
-          .insertInto("promotions")
-          .values({ channel, from_tag: previous?.tag ?? null, to_tag: tag, at }),
-      );
-    });
+    this.transaction(() => tags.promote(this.prep, channel, tag, at));
   }
 
   /** A channel's promotions, newest first. */
   promotions(channel: string): PromotionRow[] {
-    return this.all(
-      this.db.selectFrom("promotions").selectAll().where("channel", "=", channel).orderBy("id", "desc"),
-    );
+    return tags.promotions(this.prep, channel);
   }
 
   // --- execution ------------------------------------------------------------------------------

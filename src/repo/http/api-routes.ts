@@ -78,11 +78,15 @@ export function apiRoutes(repository: RepositoryApi, options: ApiRoutesOptions):
     "/channels/:name",
     guarded(async (c) => {
       const name = pathName(c, "name", "channel");
-      const body = await readJsonObject(c, ["tag"]);
+      const body = await readJsonObject(c, ["tag", "force"]);
       const tag = optionalString(body, "tag");
       if (tag === undefined)
         throw new RepoError("INVALID_REQUEST", 'the body needs "tag": the tag to promote');
-      return c.json(repository.promote(name, tag));
+      const force = body.force;
+      if (force !== undefined && typeof force !== "boolean") {
+        throw new RepoError("INVALID_REQUEST", '"force" must be true or false');
+      }
+      return c.json(repository.promote(name, tag, force === true ? { force } : {}));
     }),
   );
   app.get(

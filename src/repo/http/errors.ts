@@ -29,6 +29,7 @@ const STATUS: Record<RepoApiErrorCode, ContentfulStatusCode> = {
   NEVRA_CONFLICT: 409,
   TAG_EXISTS: 409,
   TAG_IN_USE: 409,
+  UNSIGNED_TAG: 409,
   NOT_FOUND: 404,
   UNAUTHORIZED: 401,
   FORBIDDEN: 403,

@@ -1,12 +1,12 @@
 /**
  * One batch of `escalator repo index`: consecutive packages (in createrepo_c's order) read with
- * synchronous calls into one reused buffer (no promise per file), parsed, hashed and rendered into
+ * synchronous calls into one reused buffer (no promise per file; a package too large for one read
+ * is parsed from its start and hashed in steps: package-record.ts), parsed, hashed and rendered into
  * one buffer of XML per metadata file, which the caller compresses as one deflate segment.
  */
-import { createHash } from "node:crypto";
-import { closeSync, fstatSync, openSync, readSync } from "node:fs";
-import { RpmFormatError, readRpm } from "../rpm/read-rpm.js";
+import { RpmFormatError } from "../rpm/read-rpm.js";
 import type { FoundPackage } from "./find-packages.js";
+import { readPackageSync, type Scratch } from "./package-record.js";
 import { renderFragments } from "./render.js";
 
 export interface BatchResult {
@@ -20,25 +20,8 @@ export interface BatchResult {
   failure?: { file: string; message: string; code?: string };
 }
 
-/** The batch's read buffer, grown as needed and reused (readRpm keeps no view of the bytes). */
-let scratch = Buffer.allocUnsafe(256 * 1024);
-
-function readWhole(path: string): { bytes: Buffer; mtimeMs: number } {
-  const fd = openSync(path, "r");
-  try {
-    const stat = fstatSync(fd);
-    if (scratch.length < stat.size) scratch = Buffer.allocUnsafe(Math.max(stat.size, scratch.length * 2));
-    let length = 0;
-    while (length < stat.size) {
-      const read = readSync(fd, scratch, length, stat.size - length, length);
-      if (read === 0) break;
-      length += read;
-    }
-    return { bytes: scratch.subarray(0, length), mtimeMs: stat.mtimeMs };
-  } finally {
-    closeSync(fd);
-  }
-}
+/** The batch's read buffer, grown as needed and reused (package-record.ts). */
+const scratch: Scratch = { buffer: Buffer.allocUnsafe(256 * 1024) };
 
 export function renderBatch(packages: readonly FoundPackage[], changelogLimit: number): BatchResult {
   const parts = { primary: [] as string[], filelists: [] as string[], other: [] as string[] };
@@ -46,15 +29,8 @@ export function renderBatch(packages: readonly FoundPackage[], changelogLimit: n
   let failure: BatchResult["failure"];
   for (const pkg of packages) {
     try {
-      const { bytes, mtimeMs } = readWhole(pkg.path);
-      const rpm = readRpm(bytes);
-      const record = {
-        sha256: createHash("sha256").update(bytes).digest("hex"),
-        href: pkg.href,
-        fileSize: bytes.length,
-        fileTime: Math.floor(mtimeMs / 1000),
-        rpm,
-      };
+      const { rpm, sha256, size, mtimeMs } = readPackageSync(pkg.path, scratch);
+      const record = { sha256, href: pkg.href, fileSize: size, fileTime: Math.floor(mtimeMs / 1000), rpm };
       const f = renderFragments(record, { changelogLimit });
       parts.primary.push(f.primary);
       parts.filelists.push(f.filelists);

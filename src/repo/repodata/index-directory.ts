@@ -46,7 +46,10 @@ export async function indexDirectory(dir: string, options: IndexOptions = {}): P
     const result = renderBatch(batch, changelogLimit);
     const first = result.invalid[0];
     if (first && !options.skipInvalid) {
-      throw new RepoError("INVALID_PACKAGE", `${first.file}: not a valid RPM: ${first.reason}`);
+      throw new RepoError(
+        "INVALID_PACKAGE",
+        `${first.file}: not a valid RPM: ${first.reason.replace(/^invalid RPM: /, "")}`,
+      );
     }
     if (result.failure) {
       const { file, message, code } = result.failure;
