@@ -6,6 +6,7 @@
  * (write-repodata.ts); the files are ordinary single-member gzip either way.
  */
 import { createHash } from "node:crypto";
+import type { RepodataChunksTable } from "../../store/repo-catalog-freeze.js";
 import { deflateSegmentAsync, type Segment } from "./gzip-segments.js";
 import type { PackageFragments } from "./types.js";
 import type { SegmentsByType } from "./write-repodata.js";
@@ -99,18 +100,7 @@ export async function chunkedSegments(
 }
 
 /** A chunk as the repository catalog stores it (store/repo-catalog-freeze.ts). */
-export interface ChunkRow {
-  key: string;
-  primary_crc: number;
-  primary_xml: Buffer;
-  primary_gz: Buffer;
-  filelists_crc: number;
-  filelists_xml: Buffer;
-  filelists_gz: Buffer;
-  other_crc: number;
-  other_xml: Buffer;
-  other_gz: Buffer;
-}
+export type ChunkRow = RepodataChunksTable;
 
 /** What the repository catalog offers, in its own row shapes. */
 export interface ChunkRowSource {
