@@ -1,10 +1,13 @@
 import type {
   CheckStatusRecord,
+  CheckTransitionRecord,
   EngineStateName,
   EscalationRecord,
+  EscalationStatus,
   PauseRecord,
   SilenceRecord,
   StepRecord,
+  ValueEvaluationRecord,
 } from "../store/types.js";
 import type { AlertIntakeResult, IncomingAlert } from "./alerts.js";
 
@@ -33,6 +36,53 @@ export interface EngineEvent {
   data: Record<string, unknown>;
 }
 
+/** One rung of the ladder as `GET /api/v1/ladder` shows it, most drastic first. */
+export interface LadderLevelView {
+  name: string;
+  description: string;
+  /** Target group the level runs once per target for; null for environment-wide levels. */
+  forEach: string | null;
+  /** Waits for a human's approval before it runs. */
+  approve: boolean;
+  /** No further action for this long after the level ran; null when none. */
+  quiescenceMs: number | null;
+  timeoutMs: number | null;
+  retries: number;
+  /** Whether the level has a fallback (run by re-convergence cycles). */
+  fallback: boolean;
+}
+
+/** Filters of `GET /api/v1/escalations`; `before` pages by start time (exclusive, ms). */
+export interface EscalationFilter {
+  outcome?: EscalationStatus;
+  level?: string;
+  before?: number;
+}
+
+/** Filters of `GET /api/v1/transitions`; `before` pages by transition id (exclusive). */
+export interface TransitionFilter {
+  check?: string;
+  target?: string;
+  limit: number;
+  before?: number;
+}
+
+/** A check transition with its id, the cursor for the next page. */
+export interface TransitionView extends CheckTransitionRecord {
+  id: number;
+}
+
+/** A value verdict as `GET /api/v1/verdicts` shows it: the stored samples are left out, counted. */
+export interface VerdictView extends Omit<ValueEvaluationRecord, "measurement"> {
+  measurement: { value: number; exposure?: number; samplesCount?: number } | null;
+}
+
+/** Which optional pages the dashboard shows: those whose feature this environment configures. */
+export interface DashboardFeatures {
+  /** Value verdicts: the config has `values:` or a `value` check. */
+  verdicts: boolean;
+}
+
 export type ControlOutcome =
   | { ok: true; message: string }
   | { ok: false; status: 400 | 404 | 409; error: string };
@@ -43,9 +93,17 @@ export type ControlOutcome =
  */
 export interface EngineControl {
   readonly environment: string;
+  readonly features: DashboardFeatures;
   status(): Promise<StatusView>;
   checks(): Promise<CheckStatusRecord[]>;
-  escalations(limit: number): Promise<EscalationRecord[]>;
+  /** Newest first; the filter narrows by outcome (status), planned level and start time. */
+  escalations(limit: number, filter?: EscalationFilter): Promise<EscalationRecord[]>;
+  /** Check transitions, newest first. */
+  transitions(filter: TransitionFilter): Promise<TransitionView[]>;
+  /** The ladder, most drastic level first. */
+  ladder(): LadderLevelView[];
+  /** Value verdicts, newest first, optionally of one release. */
+  verdicts(filter: { release?: string; limit: number }): Promise<VerdictView[]>;
   escalation(id: string): Promise<{ escalation: EscalationRecord; steps: StepRecord[] } | undefined>;
   pause(request: { by: string; reason: string; forMs?: number }): Promise<ControlOutcome>;
   resume(request: { by: string }): Promise<ControlOutcome>;

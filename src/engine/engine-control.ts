@@ -9,6 +9,7 @@ import { routeAlert } from "./alert-routing.js";
 import type { IncomingAlert } from "./alerts.js";
 import type { ControlOutcome, EngineControl, StatusView } from "./control-types.js";
 import type { Controller } from "./controller.js";
+import { ladderView, verdictView } from "./dashboard-views.js";
 import type { EngineEvents } from "./engine-events.js";
 import type { EngineMetrics } from "./engine-metrics.js";
 import { guardLimit } from "./guard.js";
@@ -49,7 +50,23 @@ export function createEngineControl(deps: EngineControlDeps): EngineControl {
     environment,
     status: async () => statusView(deps),
     checks: () => store.listCheckStatus(environment),
-    escalations: (limit) => store.listEscalations(environment, { limit }),
+    escalations: (limit, { outcome, level, before } = {}) =>
+      store.listEscalations(environment, {
+        limit,
+        ...(outcome === undefined ? {} : { status: outcome }),
+        ...(level === undefined ? {} : { level }),
+        ...(before === undefined ? {} : { before }),
+      }),
+    transitions: (filter) => store.listCheckTransitionPage(environment, filter),
+    ladder: () => ladderView(config),
+    features: { verdicts: config.values !== undefined || config.checks.some((c) => c.value !== undefined) },
+    verdicts: async ({ release, limit }) =>
+      (
+        await store.listValueEvaluations(environment, {
+          limit,
+          ...(release === undefined ? {} : { release }),
+        })
+      ).map(verdictView),
     async escalation(id) {
       const escalation = await store.getEscalation(id);
       if (!escalation || escalation.environment !== environment) return undefined;

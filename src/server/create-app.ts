@@ -11,6 +11,7 @@ import { controlRoutes } from "./control-routes.js";
 import { eventStreamRoute } from "./event-stream.js";
 import { queryRoutes } from "./query-routes.js";
 import type { EngineControl } from "./types.js";
+import { webRoutes } from "./web-routes.js";
 
 export interface CreateAppOptions {
   control: EngineControl;
@@ -29,6 +30,8 @@ export interface CreateAppOptions {
   heartbeatMs?: number;
   /** Host names the API answers to (DNS-rebinding guard); unset: any. */
   allowedHosts?: readonly string[];
+  /** Folder of the compiled dashboard modules; dist/web/client by default. */
+  dashboardClientDir?: string;
 }
 
 const API = "/api/v1";
@@ -41,7 +44,7 @@ function describeBytes(bytes: number): string {
 
 /**
  * The daemon's HTTP API: status and history, control (pause, resume, silences, approve, reject,
- * ack), Alertmanager intake, an SSE event stream, /metrics and /healthz. Every error is JSON
+ * ack), Alertmanager intake, an SSE event stream, /metrics and /healthz; and the dashboard at `/`. Every error is JSON
  * `{ error, code }`. Test it with `app.request()`; serve it with `startServer`.
  */
 export function createApp(options: CreateAppOptions): Hono {
@@ -78,6 +81,10 @@ export function createApp(options: CreateAppOptions): Hono {
   );
 
   app.get("/healthz", (c) => c.text("ok"));
+  app.route(
+    "/",
+    webRoutes(options.dashboardClientDir === undefined ? {} : { clientDir: options.dashboardClientDir }),
+  );
   app.get("/metrics", async (c) => {
     const { contentType, body } = await control.metrics();
     return c.body(body, 200, { "Content-Type": contentType });
@@ -87,9 +94,16 @@ export function createApp(options: CreateAppOptions): Hono {
     const link = (path: string) => `${base}${API}${path}`;
     return c.json({
       environment: control.environment,
+      /** Whether requests that change something need a bearer token (the dashboard asks first). */
+      tokenRequired: options.tokens.length > 0,
+      /** The dashboard's optional pages this environment has (e.g. value verdicts). */
+      features: control.features,
       status: link("/status"),
       checks: link("/checks"),
       escalations: link("/escalations"),
+      transitions: link("/transitions"),
+      ladder: link("/ladder"),
+      verdicts: link("/verdicts"),
       events: link("/events"),
       alertmanager: link("/alertmanager"),
     });

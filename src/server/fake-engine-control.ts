@@ -1,6 +1,16 @@
 import type { AlertIntakeResult, IncomingAlert } from "../engine/alerts.js";
 import type { CheckStatusRecord, EscalationRecord, StepRecord } from "../store/types.js";
-import type { ControlOutcome, EngineControl, EngineEvent, StatusView } from "./types.js";
+import type {
+  ControlOutcome,
+  EngineControl,
+  EngineEvent,
+  EscalationFilter,
+  LadderLevelView,
+  StatusView,
+  TransitionFilter,
+  TransitionView,
+  VerdictView,
+} from "./types.js";
 
 /** One call the fake received: method name and arguments. */
 export interface RecordedCall {
@@ -35,6 +45,17 @@ export const sampleStep: StepRecord = {
   output: "",
 };
 
+export const sampleLevel: LadderLevelView = {
+  name: "service",
+  description: "restart the service",
+  forEach: null,
+  approve: false,
+  quiescenceMs: null,
+  timeoutMs: 30_000,
+  retries: 0,
+  fallback: false,
+};
+
 export const sampleStatus: StatusView = {
   environment: "test",
   state: "converged",
@@ -57,6 +78,9 @@ export const sampleStatus: StatusView = {
  */
 export class FakeEngineControl implements EngineControl {
   readonly environment = "test";
+  features = { verdicts: false };
+  /** What `verdicts()` answers. */
+  verdictRows: VerdictView[] = [];
   readonly calls: RecordedCall[] = [];
   readonly listeners = new Set<(event: EngineEvent) => void>();
   unsubscribed = 0;
@@ -68,7 +92,17 @@ export class FakeEngineControl implements EngineControl {
 
   /** Calls that change something (everything but reads, subscribe and metrics). */
   get changes(): RecordedCall[] {
-    const reads = new Set(["status", "checks", "escalations", "escalation", "subscribe", "metrics"]);
+    const reads = new Set([
+      "status",
+      "checks",
+      "escalations",
+      "escalation",
+      "transitions",
+      "ladder",
+      "verdicts",
+      "subscribe",
+      "metrics",
+    ]);
     return this.calls.filter((call) => !reads.has(call.method));
   }
 
@@ -96,9 +130,34 @@ export class FakeEngineControl implements EngineControl {
       },
     ];
   }
-  async escalations(limit: number): Promise<EscalationRecord[]> {
-    this.#record("escalations", limit);
+  async escalations(limit: number, filter?: EscalationFilter): Promise<EscalationRecord[]> {
+    if (filter === undefined) this.#record("escalations", limit);
+    else this.#record("escalations", limit, filter);
     return [sampleEscalation];
+  }
+  async transitions(filter: TransitionFilter): Promise<TransitionView[]> {
+    this.#record("transitions", filter);
+    return [
+      {
+        id: 7,
+        environment: "test",
+        check: "web",
+        target: "",
+        fromState: "OK",
+        toState: "CRITICAL",
+        failing: true,
+        message: "connection refused",
+        at: 1000,
+      },
+    ];
+  }
+  async verdicts(filter: { release?: string; limit: number }): Promise<VerdictView[]> {
+    this.#record("verdicts", filter);
+    return this.verdictRows.filter((v) => filter.release === undefined || v.release === filter.release);
+  }
+  ladder(): LadderLevelView[] {
+    this.#record("ladder");
+    return [sampleLevel];
   }
   async escalation(id: string): Promise<{ escalation: EscalationRecord; steps: StepRecord[] } | undefined> {
     this.#record("escalation", id);

@@ -1,10 +1,13 @@
 import { Hono } from "hono";
+import type { EscalationFilter } from "../engine/control-types.js";
 import { apiError } from "./api-error.js";
-import { formatIssues } from "./read-json-body.js";
-import { escalationsQuery } from "./request-bodies.js";
+import { escalationsQuery, parseQuery, transitionsQuery, verdictsQuery } from "./history-query.js";
 import type { EngineControl } from "./types.js";
 
-/** The read-only endpoints: status, checks, escalations and one escalation with its steps. */
+/**
+ * The read-only endpoints: status, checks, the ladder, escalations (filtered and paged), one
+ * escalation with its steps, check transitions (filtered and paged) and value verdicts.
+ */
 export function queryRoutes(control: EngineControl): Hono {
   const routes = new Hono();
 
@@ -12,12 +15,30 @@ export function queryRoutes(control: EngineControl): Hono {
 
   routes.get("/checks", async (c) => c.json(await control.checks()));
 
+  routes.get("/ladder", (c) => c.json(control.ladder()));
+
   routes.get("/escalations", async (c) => {
-    const query = escalationsQuery.safeParse({ limit: c.req.query("limit") });
-    if (!query.success) {
-      return apiError(c, 400, "INVALID_QUERY", formatIssues(query.error.issues).join("; "));
+    const query = parseQuery(c, escalationsQuery);
+    if (!query.ok) return query.response;
+    const { limit, outcome, level, before } = query.value;
+    if (level !== undefined) {
+      const names = control.ladder().map((l) => l.name);
+      if (!names.includes(level)) {
+        return apiError(
+          c,
+          400,
+          "INVALID_QUERY",
+          `level: "${level}" is not a level (levels: ${names.join(", ")})`,
+        );
+      }
     }
-    return c.json(await control.escalations(query.data.limit));
+    const filter: EscalationFilter = {
+      ...(outcome === undefined ? {} : { outcome }),
+      ...(level === undefined ? {} : { level }),
+      ...(before === undefined ? {} : { before }),
+    };
+    const filtered = Object.keys(filter).length > 0;
+    return c.json(await (filtered ? control.escalations(limit, filter) : control.escalations(limit)));
   });
 
   routes.get("/escalations/:id", async (c) => {
@@ -25,6 +46,27 @@ export function queryRoutes(control: EngineControl): Hono {
     const found = await control.escalation(id);
     if (!found) return apiError(c, 404, "NOT_FOUND", `no escalation with id "${id}"`);
     return c.json(found);
+  });
+
+  routes.get("/transitions", async (c) => {
+    const query = parseQuery(c, transitionsQuery);
+    if (!query.ok) return query.response;
+    const { limit, check, target, before } = query.value;
+    return c.json(
+      await control.transitions({
+        limit,
+        ...(check === undefined ? {} : { check }),
+        ...(target === undefined ? {} : { target }),
+        ...(before === undefined ? {} : { before }),
+      }),
+    );
+  });
+
+  routes.get("/verdicts", async (c) => {
+    const query = parseQuery(c, verdictsQuery);
+    if (!query.ok) return query.response;
+    const { limit, release } = query.value;
+    return c.json(await control.verdicts({ limit, ...(release === undefined ? {} : { release }) }));
   });
 
   return routes;

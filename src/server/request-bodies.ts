@@ -40,13 +40,3 @@ export const rejectBody = z.strictObject({ by, reason });
 
 /** `POST /api/v1/ack` */
 export const ackBody = z.strictObject({ by, note: z.string().max(2000).default("") });
-
-/** `GET /api/v1/escalations?limit=N`: 1 to 1000, 50 when absent. */
-export const escalationsQuery = z.object({
-  limit: z
-    .string()
-    .regex(/^\d+$/, "limit must be a whole number from 1 to 1000")
-    .transform(Number)
-    .pipe(z.number().int().min(1, "limit must be at least 1").max(1000, "limit must be at most 1000"))
-    .default(50),
-});

@@ -9,6 +9,7 @@ export type CheckHistory = Pick<
   | "listCheckStatus"
   | "removeCheckStatus"
   | "listCheckTransitions"
+  | "listCheckTransitionPage"
 >;
 
 const DEFAULT_LIMIT = 50;
@@ -78,6 +79,15 @@ export function checkHistory(db: Kysely<Database>): CheckHistory {
         .limit(opts.limit ?? DEFAULT_LIMIT)
         .execute();
       return rows.map(toTransitionRecord);
+    },
+
+    async listCheckTransitionPage(environment, opts) {
+      let query = db.selectFrom("check_transitions").selectAll().where("environment", "=", environment);
+      if (opts.check !== undefined) query = query.where("check_name", "=", opts.check);
+      if (opts.target !== undefined) query = query.where("target", "=", opts.target);
+      if (opts.before !== undefined) query = query.where("id", "<", opts.before);
+      const rows = await query.orderBy("id", "desc").limit(opts.limit).execute();
+      return rows.map((row) => ({ id: row.id, ...toTransitionRecord(row) }));
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from "kysely";
+import { type Kysely, type Selectable, sql } from "kysely";
 import { EscalatorError } from "../util/errors.js";
 import type { Database, EscalationsTable, StepsTable } from "./database.js";
 import { keepLastBytes, STEP_OUTPUT_LIMIT_BYTES } from "./keep-last-bytes.js";
@@ -59,10 +59,15 @@ export function escalationHistory(db: Kysely<Database>): EscalationHistory {
     },
 
     async listEscalations(environment, opts = {}) {
-      const rows = await db
-        .selectFrom("escalations")
-        .selectAll()
-        .where("environment", "=", environment)
+      let query = db.selectFrom("escalations").selectAll().where("environment", "=", environment);
+      if (opts.status !== undefined) query = query.where("status", "=", opts.status);
+      if (opts.before !== undefined) query = query.where("started_at", "<", opts.before);
+      if (opts.level !== undefined) {
+        // The plan is JSON text written by JSON.stringify: each planned level reads "level":"<name>".
+        const pattern = `%${escapeLike(JSON.stringify({ level: opts.level }).slice(1, -1))}%`;
+        query = query.where(sql<boolean>`plan like ${pattern} escape '\\'`);
+      }
+      const rows = await query
         .orderBy("started_at", "desc")
         .orderBy("id", "desc")
         .limit(opts.limit ?? DEFAULT_LIMIT)
@@ -173,4 +178,9 @@ function toStepRecord(row: Selectable<StepsTable>): StepRecord {
     exitCode: row.exit_code,
     output: row.output,
   };
+}
+
+/** Escapes LIKE's wildcards (and the escape character) so a name matches only itself. */
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }

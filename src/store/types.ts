@@ -178,11 +178,26 @@ export interface Store extends ControlStore, ValueStore {
     environment: string,
     opts?: { limit?: number; check?: string },
   ): Promise<CheckTransitionRecord[]>;
+  /**
+   * Check transitions newest first with their ids, narrowed by check and target; `before` is the
+   * id of the last row of the previous page (exclusive).
+   */
+  listCheckTransitionPage(
+    environment: string,
+    opts: { limit: number; check?: string; target?: string; before?: number },
+  ): Promise<(CheckTransitionRecord & { id: number })[]>;
 
   createEscalation(e: Omit<EscalationRecord, "endedAt" | "outcome">): Promise<void>;
   finishEscalation(id: string, status: EscalationStatus, outcome: string, endedAt: number): Promise<void>;
   getEscalation(id: string): Promise<EscalationRecord | undefined>;
-  listEscalations(environment: string, opts?: { limit?: number }): Promise<EscalationRecord[]>;
+  /**
+   * Newest first. `status` and `level` (a level in the plan) narrow the list; `before` is a start
+   * time in ms (exclusive), for the next page.
+   */
+  listEscalations(
+    environment: string,
+    opts?: { limit?: number; status?: EscalationStatus; level?: string; before?: number },
+  ): Promise<EscalationRecord[]>;
 
   startStep(s: Omit<StepRecord, "id" | "endedAt" | "exitCode" | "output" | "status">): Promise<number>;
   finishStep(

@@ -1,0 +1,293 @@
+import { controlRequest, getJson, postControl, setTokenRequired } from "./api.mjs";
+import { checkGridHtml } from "./check-grid.mjs";
+import { byId, put, replaceHtml, tell } from "./dom.mjs";
+import { escalationPageHtml, latestHtml } from "./escalation-view.mjs";
+import { esc, stateLabel } from "./format.mjs";
+import { hashAfterFilter, historyHtml } from "./history-view.mjs";
+import { connectLive } from "./live.mjs";
+import {
+  applyEvent,
+  model,
+  type Part,
+  readChecks,
+  readDetail,
+  readLadder,
+  readLatest,
+  readStatus,
+} from "./model.mjs";
+import {
+  countdownText,
+  ladderHtml,
+  markersHtml,
+  OVERVIEW_FRAME,
+  stateHtml,
+  updateControls,
+} from "./overview.mjs";
+import { verdictsHtml } from "./verdicts-view.mjs";
+
+type Route =
+  | { name: "overview" }
+  | { name: "escalation"; id: string }
+  | { name: "history"; params: URLSearchParams }
+  | { name: "verdicts"; params: URLSearchParams };
+
+const main = document.getElementById("main") as HTMLElement;
+
+function currentRoute(): Route {
+  const hash = location.hash.replace(/^#/, "") || "/";
+  const [path = "/", query = ""] = hash.split("?", 2);
+  const escalation = /^\/escalations\/(.+)$/.exec(path);
+  if (escalation?.[1]) {
+    let id = escalation[1];
+    try {
+      id = decodeURIComponent(id);
+    } catch {
+      // A malformed %-escape: look the id up as typed (the daemon answers "no escalation").
+    }
+    return { name: "escalation", id };
+  }
+  if (path === "/history") return { name: "history", params: new URLSearchParams(query) };
+  if (path === "/verdicts") return { name: "verdicts", params: new URLSearchParams(query) };
+  return { name: "overview" };
+}
+
+// ---- drawing ----
+
+function drawOverview(): void {
+  if (!byId("state-panel")) {
+    main.innerHTML = OVERVIEW_FRAME;
+  }
+  const now = Date.now();
+  const { status } = model;
+  if (status) {
+    put("environment", esc(status.environment));
+    document.title = `Escalator — ${status.environment}: ${stateLabel(status.state).label}`;
+    put("state-panel", stateHtml(status, now));
+    updateControls(main, status);
+    put("markers", markersHtml(status, now));
+    put("ladder", ladderHtml(model.ladder, status, model.latest));
+  }
+  put("grid", checkGridHtml(model.checks.values(), status, now, model.foldOpen));
+  put("latest", latestHtml(model.latest, now));
+}
+
+/** The escalation the daemon said it does not know, so its page is not redrawn as loading. */
+let missing: string | undefined;
+
+function drawEscalation(id: string): void {
+  if (model.detail?.escalation.id !== id) {
+    if (missing === id) return;
+    main.innerHTML = `<p>Loading escalation ${esc(id)}…</p>`;
+    main.dataset.html = "";
+    return;
+  }
+  replaceHtml(main, escalationPageHtml(model.detail));
+}
+
+let drawPending = false;
+/** Draws the current route once per frame at most, however many events arrived. */
+function draw(): void {
+  if (drawPending) return;
+  drawPending = true;
+  setTimeout(() => {
+    drawPending = false;
+    const route = currentRoute();
+    if (route.name === "overview") drawOverview();
+    else if (route.name === "escalation") drawEscalation(route.id);
+  }, 16);
+}
+
+// ---- reading the API ----
+
+/** Reads the escalation the page shows; says so when the daemon knows no such escalation. */
+async function showDetail(id: string): Promise<void> {
+  if (!(await readDetail(id))) {
+    missing = id;
+    main.innerHTML = `<h2>No escalation ${esc(id)}</h2>`;
+    main.dataset.html = "";
+  }
+}
+
+let pageToken = 0;
+/** Draws a page read from the API on demand (history, verdicts), unless the route moved on meanwhile. */
+async function showPage(
+  name: Route["name"],
+  title: string,
+  read: () => Promise<string>,
+  params: URLSearchParams,
+) {
+  const token = ++pageToken;
+  try {
+    const html = await read();
+    if (token === pageToken && currentRoute().name === name) {
+      replaceHtml(main, html);
+      // Which filters this page shows: lets a test (or a script) tell a fresh page from the last one.
+      main.dataset.params = params.toString();
+    }
+  } catch (error) {
+    main.innerHTML = `<h2>${esc(title)}</h2><p role="alert">Cannot read it: ${esc(error instanceof Error ? error.message : error)}</p>`;
+  }
+}
+
+/** The history or verdicts page, read afresh. */
+function showListPage(route: Extract<Route, { params: URLSearchParams }>): Promise<void> {
+  const { params } = route;
+  if (route.name === "verdicts") {
+    return showPage("verdicts", "Value verdicts", () => verdictsHtml(params), params);
+  }
+  const checks = [...new Set([...model.checks.values()].map((c) => c.check))].sort();
+  const targets = [...new Set([...model.checks.values()].map((c) => c.target).filter(Boolean))].sort();
+  return showPage("history", "History", () => historyHtml(params, model.ladder, checks, targets), params);
+}
+
+const pending = new Set<Part>();
+let readTimer: ReturnType<typeof setTimeout> | undefined;
+/** Re-reads parts of the model soon, coalescing bursts of events into one request each. */
+function reread(...parts: Part[]): void {
+  for (const part of parts) pending.add(part);
+  if (readTimer !== undefined) return;
+  readTimer = setTimeout(async () => {
+    readTimer = undefined;
+    const parts = new Set(pending);
+    pending.clear();
+    const route = currentRoute();
+    try {
+      await Promise.all([
+        parts.has("status") ? readStatus() : undefined,
+        parts.has("checks") ? readChecks() : undefined,
+      ]);
+      await Promise.all([
+        parts.has("latest") || parts.has("status") ? readLatest() : undefined,
+        parts.has("detail") && route.name === "escalation" ? showDetail(route.id) : undefined,
+      ]);
+    } catch {
+      // The daemon is restarting or gone; the event stream's reconnect reads everything again.
+    }
+    draw();
+    // History and verdicts follow too, unless someone is using their filters right now.
+    if (
+      (route.name === "history" || route.name === "verdicts") &&
+      !(document.activeElement !== main && main.contains(document.activeElement))
+    ) {
+      void showListPage(route);
+    }
+  }, 100);
+}
+
+// ---- live events ----
+
+function onEvent(event: Parameters<typeof applyEvent>[0]): void {
+  const { redraw, reread: parts, notice } = applyEvent(event);
+  if (redraw) draw();
+  if (parts.length > 0) reread(...parts);
+  if (notice) tell(notice);
+}
+
+// ---- routing and controls ----
+
+async function route(focus: boolean): Promise<void> {
+  const current = currentRoute();
+  for (const link of document.querySelectorAll<HTMLAnchorElement>("nav a[data-route]")) {
+    const here = link.dataset.route === current.name;
+    if (here) link.setAttribute("aria-current", "page");
+    else link.removeAttribute("aria-current");
+  }
+  main.dataset.html = "";
+  delete main.dataset.params;
+  if (current.name === "overview") {
+    main.innerHTML = OVERVIEW_FRAME;
+    drawOverview();
+  } else if (current.name === "escalation") {
+    drawEscalation(current.id);
+    await showDetail(current.id).catch(() => {});
+    draw();
+  } else {
+    main.innerHTML = "<p>Loading…</p>";
+    await showListPage(current);
+  }
+  if (focus) main.focus();
+}
+
+async function control(action: string): Promise<void> {
+  const request = controlRequest(action, model.status?.awaitingApproval?.escalationId ?? "");
+  if (!request) return;
+  try {
+    const result = await postControl(...request);
+    tell(result.ok ? `Done: ${result.message}` : `Not done: ${result.message}`);
+  } catch (error) {
+    tell(`Not done: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  reread("status");
+}
+
+main.addEventListener("click", (event) => {
+  const button = (event.target as Element).closest<HTMLButtonElement>("button[data-action]");
+  if (button && !button.disabled) void control(button.dataset.action ?? "");
+});
+main.addEventListener("submit", (event) => {
+  const form = event.target as HTMLFormElement;
+  if (!form.dataset.form) return;
+  event.preventDefault();
+  const current = currentRoute();
+  if (form.dataset.form === "verdicts") {
+    const release = new FormData(form).get("release");
+    location.hash = `#/verdicts${typeof release === "string" && release ? `?${new URLSearchParams({ release })}` : ""}`;
+    return;
+  }
+  location.hash = hashAfterFilter(form, current.name === "history" ? current.params : new URLSearchParams());
+});
+// "toggle" does not bubble: listen in the capture phase. Opening the all-OK rows draws them.
+main.addEventListener(
+  "toggle",
+  (event) => {
+    const details = event.target as HTMLDetailsElement;
+    if (details.id !== "ok-rows" || details.open === model.foldOpen) return;
+    model.foldOpen = details.open;
+    drawOverview();
+  },
+  true,
+);
+window.addEventListener("hashchange", () => void route(true));
+
+// Ages and countdowns move on between events.
+setInterval(() => {
+  const countdown = byId("countdown");
+  if (countdown && model.status) countdown.textContent = countdownText(model.status);
+}, 1000);
+setInterval(() => {
+  const name = currentRoute().name;
+  if (name === "overview" || name === "escalation") draw();
+}, 10_000);
+
+async function start(): Promise<void> {
+  const connection = byId("connection") as HTMLElement;
+  const [index] = await Promise.all([
+    getJson<{ environment: string; tokenRequired?: boolean; features?: { verdicts?: boolean } }>("/api/v1"),
+    readLadder(),
+    readStatus(),
+    readChecks(),
+  ]);
+  setTokenRequired(index.tokenRequired === true);
+  (byId("nav-verdicts") as HTMLElement).hidden = index.features?.verdicts !== true;
+  await route(false);
+  // The first full picture of the checks is on screen (the scale test reads this mark).
+  performance.mark("escalator:first-render");
+  connectLive({
+    onOpen() {
+      connection.dataset.live = "live";
+      connection.textContent = "Live";
+      reread("status", "checks", "latest", "detail");
+    },
+    onDown() {
+      connection.dataset.live = "down";
+      connection.textContent = "Reconnecting…";
+    },
+    onEvent,
+  });
+  await readLatest();
+  draw();
+}
+
+start().catch((error: unknown) => {
+  main.innerHTML = `<h2>Cannot reach the daemon</h2><p role="alert">${esc(error instanceof Error ? error.message : error)}</p>`;
+});
