@@ -1,6 +1,8 @@
+import { resolve } from "node:path";
 import type { Command } from "commander";
 import { type RunningEngine, startEngine } from "../engine/engine.js";
 import { createApp } from "../server/create-app.js";
+import { repoBrowser } from "../server/repo-browser.js";
 import { type RunningServer, startServer } from "../server/start-server.js";
 import { assertSafeListen, isLoopbackHost, parseListen } from "../server/tokens.js";
 import { openStore } from "../store/open-store.js";
@@ -47,6 +49,14 @@ export async function runDaemon(options: RunOptions, command: Command): Promise<
   for (const name of signalNames) process.on(name, onSignal);
 
   const store = await openStore(config.storeUrl, { baseDir: config.dir });
+  // The repository the dashboard shows (repo:), opened on its first request.
+  const repo =
+    config.repo === undefined
+      ? undefined
+      : repoBrowser({
+          root: resolve(config.dir, config.repo.root),
+          ...(config.repo.url === undefined ? {} : { url: config.repo.url }),
+        });
   let server: RunningServer | undefined;
   let crashed = false;
   try {
@@ -70,6 +80,7 @@ export async function runDaemon(options: RunOptions, command: Command): Promise<
       maxBodyBytes: config.api.max_body,
       publicUrl,
       allowedHosts,
+      ...(repo === undefined ? {} : { repo }),
     });
     server = await startServer({ app, listen: parseListen(listen), logger });
     if (signals > 0) void engine.stop();
@@ -80,6 +91,7 @@ export async function runDaemon(options: RunOptions, command: Command): Promise<
   } finally {
     await engine?.stop({ force: server === undefined });
     await server?.close();
+    await repo?.close();
     await store.close();
     for (const name of signalNames) process.off(name, onSignal);
   }

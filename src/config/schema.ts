@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { loadSchema } from "./load-schema.js";
+import { repoSchema } from "./repo-schema.js";
 import {
   alertRouteSchema,
   apiSchema,
@@ -243,6 +244,7 @@ export const configSchema = z
       .optional()
       .meta({ description: "Metric definitions for business value statements (as in values.yaml)" }),
     load: loadSchema.optional(),
+    repo: repoSchema.optional(),
   })
   .meta({
     title: "escalator.yaml",
@@ -270,4 +272,5 @@ export function staticTargets(spec: TargetGroupConfig): string[] | undefined {
   return "list" in spec ? spec.list : undefined;
 }
 export type ScenarioProbeConfig = z.output<typeof scenarioProbe>;
+export type { RepoConfig } from "./repo-schema.js";
 export type { ValueProbeConfig } from "./value-probe-schema.js";

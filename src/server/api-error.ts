@@ -13,6 +13,8 @@ export type ApiErrorCode =
   | "NOT_FOUND"
   | "REJECTED"
   | "CONFLICT"
+  | "NOT_CONFIGURED"
+  | "UNAVAILABLE"
   | "INTERNAL";
 
 /** The body of every error response. */

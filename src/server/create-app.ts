@@ -10,6 +10,8 @@ import { browserGuard } from "./browser-guard.js";
 import { controlRoutes } from "./control-routes.js";
 import { eventStreamRoute } from "./event-stream.js";
 import { queryRoutes } from "./query-routes.js";
+import type { RepoBrowser } from "./repo-browser.js";
+import { repoRoutes } from "./repo-routes.js";
 import type { EngineControl } from "./types.js";
 import { webRoutes } from "./web-routes.js";
 
@@ -32,6 +34,11 @@ export interface CreateAppOptions {
   allowedHosts?: readonly string[];
   /** Folder of the compiled dashboard modules; dist/web/client by default. */
   dashboardClientDir?: string;
+  /**
+   * The Yumtags repository the dashboard shows (config `repo:`), from `repoBrowser()`. The caller
+   * owns it and closes it after the server. Without it, `/api/v1/repo/...` answers 404 NOT_CONFIGURED.
+   */
+  repo?: RepoBrowser;
 }
 
 const API = "/api/v1";
@@ -96,19 +103,21 @@ export function createApp(options: CreateAppOptions): Hono {
       environment: control.environment,
       /** Whether requests that change something need a bearer token (the dashboard asks first). */
       tokenRequired: options.tokens.length > 0,
-      /** The dashboard's optional pages this environment has (e.g. value verdicts). */
-      features: control.features,
+      /** The dashboard's optional pages this environment has: value verdicts, repository tags. */
+      features: { ...control.features, repo: options.repo !== undefined },
       status: link("/status"),
       checks: link("/checks"),
       escalations: link("/escalations"),
       transitions: link("/transitions"),
       ladder: link("/ladder"),
       verdicts: link("/verdicts"),
+      repoTags: link("/repo/tags"),
       events: link("/events"),
       alertmanager: link("/alertmanager"),
     });
   });
   app.route(API, queryRoutes(control));
+  app.route(API, repoRoutes(options.repo));
   app.route(API, controlRoutes(control));
   app.route(API, alertIntakeRoute(control));
   app.route(

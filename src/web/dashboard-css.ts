@@ -75,6 +75,11 @@ pre { background: var(--panel); padding: 8px; overflow-x: auto; max-height: 24re
 .filters { display: flex; flex-wrap: wrap; gap: 8px; align-items: end; margin: 8px 0; }
 .filter { display: grid; gap: 2px; }
 .filter label { font-size: 0.875rem; }
+ul.facts { list-style: none; padding: 0; }
+.promotions { margin: 0; padding-left: 1.4em; }
+/* Repository tables break lines between words only; on a phone their wrapper scrolls sideways. */
+.words th, .words td { overflow-wrap: normal; }
+#diff-title:focus { outline: none; }
 .pager { display: flex; gap: 12px; margin: 8px 0; }
 dialog { max-width: min(420px, calc(100vw - 24px)); border: 1px solid var(--line); border-radius: 8px; }
 dialog label { display: block; font-weight: bold; margin-top: 8px; }

@@ -30,6 +30,7 @@ export const DASHBOARD_HTML = `<!doctype html>
       <li><a href="#/" data-route="overview">Overview</a></li>
       <li><a href="#/history" data-route="history">History</a></li>
       <li id="nav-verdicts" hidden><a href="#/verdicts" data-route="verdicts">Value</a></li>
+      <li id="nav-repo" hidden><a href="#/repo" data-route="repo">Repository</a></li>
     </ul>
   </nav>
   <p id="connection" class="connection" role="status" data-live="connecting">Connecting…</p>

@@ -123,3 +123,65 @@ export interface Verdict {
   baselineRelease: string | null;
   measurement: { value: number; exposure?: number; samplesCount?: number } | null;
 }
+
+/** A frozen tag of the Yumtags repository (GET /api/v1/repo/tags), with the channels on it now. */
+export interface RepoTag {
+  name: string;
+  packages: number;
+  url: string;
+  /** ISO time */
+  createdAt: string;
+  signed: boolean;
+  channels: string[];
+}
+
+/** A channel: its current tag and its promotions, newest first. */
+export interface RepoChannel {
+  name: string;
+  tag: string;
+  updatedAt: string;
+  history: { channel: string; fromTag: string | null; toTag: string; at: string }[];
+}
+
+export interface RepoTags {
+  tags: RepoTag[];
+  channels: RepoChannel[];
+  /** Public base URL of `escalator repo serve`, when configured. */
+  serveUrl: string | null;
+}
+
+export interface RepoPackage {
+  nevra: string;
+  name: string;
+  epoch: number;
+  version: string;
+  release: string;
+  arch: string;
+  sha256: string;
+  size: number;
+  href: string;
+  addedAt: string;
+}
+
+/** GET /api/v1/repo/tags/NAME */
+export interface RepoTagDetail extends Omit<RepoTag, "channels"> {
+  packageList: RepoPackage[];
+  channels: string[];
+}
+
+export interface RepoPackageRef {
+  nevra: string;
+  name: string;
+  arch: string;
+  evr: string;
+  sha256: string;
+}
+
+/** GET /api/v1/repo/diff/A/B */
+export interface RepoDiff {
+  from: string;
+  to: string;
+  added: RepoPackageRef[];
+  removed: RepoPackageRef[];
+  changed: { name: string; arch: string; from: RepoPackageRef; to: RepoPackageRef }[];
+}

@@ -23,33 +23,11 @@ import {
   stateHtml,
   updateControls,
 } from "./overview.mjs";
+import { repoHtml, repoTagHtml } from "./repo-view.mjs";
+import { currentRoute, type Route, sectionOf } from "./route.mjs";
 import { verdictsHtml } from "./verdicts-view.mjs";
 
-type Route =
-  | { name: "overview" }
-  | { name: "escalation"; id: string }
-  | { name: "history"; params: URLSearchParams }
-  | { name: "verdicts"; params: URLSearchParams };
-
 const main = document.getElementById("main") as HTMLElement;
-
-function currentRoute(): Route {
-  const hash = location.hash.replace(/^#/, "") || "/";
-  const [path = "/", query = ""] = hash.split("?", 2);
-  const escalation = /^\/escalations\/(.+)$/.exec(path);
-  if (escalation?.[1]) {
-    let id = escalation[1];
-    try {
-      id = decodeURIComponent(id);
-    } catch {
-      // A malformed %-escape: look the id up as typed (the daemon answers "no escalation").
-    }
-    return { name: "escalation", id };
-  }
-  if (path === "/history") return { name: "history", params: new URLSearchParams(query) };
-  if (path === "/verdicts") return { name: "verdicts", params: new URLSearchParams(query) };
-  return { name: "overview" };
-}
 
 // ---- drawing ----
 
@@ -109,7 +87,7 @@ async function showDetail(id: string): Promise<void> {
 }
 
 let pageToken = 0;
-/** Draws a page read from the API on demand (history, verdicts), unless the route moved on meanwhile. */
+/** Draws a page read from the API on demand (history, verdicts, repository), unless the route moved on meanwhile. */
 async function showPage(
   name: Route["name"],
   title: string,
@@ -129,11 +107,16 @@ async function showPage(
   }
 }
 
-/** The history or verdicts page, read afresh. */
+/** The history, verdicts or a repository page, read afresh. */
 function showListPage(route: Extract<Route, { params: URLSearchParams }>): Promise<void> {
   const { params } = route;
   if (route.name === "verdicts") {
     return showPage("verdicts", "Value verdicts", () => verdictsHtml(params), params);
+  }
+  if (route.name === "repo") return showPage("repo", "Repository tags", () => repoHtml(params), params);
+  if (route.name === "repo-tag") {
+    const tag = params.get("tag") ?? "";
+    return showPage("repo-tag", `Tag ${tag}`, () => repoTagHtml(tag), params);
   }
   const checks = [...new Set([...model.checks.values()].map((c) => c.check))].sort();
   const targets = [...new Set([...model.checks.values()].map((c) => c.target).filter(Boolean))].sort();
@@ -188,7 +171,7 @@ function onEvent(event: Parameters<typeof applyEvent>[0]): void {
 async function route(focus: boolean): Promise<void> {
   const current = currentRoute();
   for (const link of document.querySelectorAll<HTMLAnchorElement>("nav a[data-route]")) {
-    const here = link.dataset.route === current.name;
+    const here = link.dataset.route === sectionOf(current);
     if (here) link.setAttribute("aria-current", "page");
     else link.removeAttribute("aria-current");
   }
@@ -205,7 +188,10 @@ async function route(focus: boolean): Promise<void> {
     main.innerHTML = "<p>Loading…</p>";
     await showListPage(current);
   }
-  if (focus) main.focus();
+  // A diff asked for from the repository page: take the reader (and the keyboard) to it.
+  const diff = current.name === "repo" && current.params.has("from") ? byId("diff-title") : null;
+  if (diff) diff.focus();
+  else if (focus) main.focus();
 }
 
 async function control(action: string): Promise<void> {
@@ -229,6 +215,12 @@ main.addEventListener("submit", (event) => {
   if (!form.dataset.form) return;
   event.preventDefault();
   const current = currentRoute();
+  if (form.dataset.form === "repo-diff") {
+    const data = new FormData(form);
+    const pick = (key: string) => String(data.get(key) ?? "");
+    location.hash = `#/repo?${new URLSearchParams({ from: pick("from"), to: pick("to") })}`;
+    return;
+  }
   if (form.dataset.form === "verdicts") {
     const release = new FormData(form).get("release");
     location.hash = `#/verdicts${typeof release === "string" && release ? `?${new URLSearchParams({ release })}` : ""}`;
@@ -262,13 +254,18 @@ setInterval(() => {
 async function start(): Promise<void> {
   const connection = byId("connection") as HTMLElement;
   const [index] = await Promise.all([
-    getJson<{ environment: string; tokenRequired?: boolean; features?: { verdicts?: boolean } }>("/api/v1"),
+    getJson<{
+      environment: string;
+      tokenRequired?: boolean;
+      features?: { verdicts?: boolean; repo?: boolean };
+    }>("/api/v1"),
     readLadder(),
     readStatus(),
     readChecks(),
   ]);
   setTokenRequired(index.tokenRequired === true);
   (byId("nav-verdicts") as HTMLElement).hidden = index.features?.verdicts !== true;
+  (byId("nav-repo") as HTMLElement).hidden = index.features?.repo !== true;
   await route(false);
   // The first full picture of the checks is on screen (the scale test reads this mark).
   performance.mark("escalator:first-render");
