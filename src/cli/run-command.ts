@@ -23,6 +23,8 @@ Only one daemon may run an environment (a lock file beside the history database)
 The HTTP API (status, checks, escalations, pause, resume, silences, approve, reject, ack,
 Alertmanager intake, SSE events, /metrics) listens on --listen; changes need a bearer token
 from api.token_file or $ESCALATOR_API_TOKEN. A non-loopback address without a token is refused.
+The dashboard, a live status page, is served at / on the same address (http://127.0.0.1:8470/
+by default); with repo: in the config it also shows the Yumtags repository's tags and channels.
 
 Examples:
   escalator run
