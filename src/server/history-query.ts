@@ -37,6 +37,24 @@ const name = (param: string) =>
     .max(200, `${param} must be at most 200 characters`)
     .optional();
 
+/**
+ * The escalations' cursor: `<startedAt>:<id>` of the last escalation shown (the list is ordered by
+ * start time, then id, both descending), or a plain `<startedAt>` (exclusive; older clients).
+ */
+const escalationCursor = z
+  .string()
+  .regex(
+    /^[1-9]\d{0,15}(:.{1,200})?$/,
+    "before must be <startedAt>:<id> of the last escalation shown, or a start time in ms since the epoch",
+  )
+  .transform((text) => {
+    const colon = text.indexOf(":");
+    return colon < 0
+      ? { startedAt: Number(text) }
+      : { startedAt: Number(text.slice(0, colon)), id: text.slice(colon + 1) };
+  })
+  .optional();
+
 /** `GET /api/v1/escalations?limit=&outcome=&level=&before=` */
 export const escalationsQuery = z.strictObject({
   limit,
@@ -44,7 +62,7 @@ export const escalationsQuery = z.strictObject({
     .enum(ESCALATION_OUTCOMES, { error: `outcome must be one of ${ESCALATION_OUTCOMES.join(", ")}` })
     .optional(),
   level: name("level"),
-  before: cursor("a start time in ms since the epoch; the startedAt of the last escalation shown"),
+  before: escalationCursor,
 });
 
 /** `GET /api/v1/transitions?limit=&check=&target=&before=` (target "" means environment-wide). */

@@ -3,13 +3,24 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { createApp } from "./create-app.js";
-import { FakeEngineControl, sampleLevel } from "./fake-engine-control.js";
+import { FakeEngineControl, sampleEscalation, sampleLevel } from "./fake-engine-control.js";
 
 function setup(options: { dashboardClientDir?: string } = {}) {
   const control = new FakeEngineControl();
   const app = createApp({ control, tokens: ["t0ken"], ...options });
   return { control, app };
 }
+
+describe("GET /api/v1/status", () => {
+  it("adds the daemon's clock as now, for the page's ages and countdowns", async () => {
+    const { app } = setup();
+    const before = Date.now();
+    const body = (await (await app.request("/api/v1/status")).json()) as { now: number; state: string };
+    expect(body.state).toBe("converged");
+    expect(body.now).toBeGreaterThanOrEqual(before);
+    expect(body.now).toBeLessThanOrEqual(Date.now());
+  });
+});
 
 describe("GET /api/v1/ladder", () => {
   it("lists the levels, most drastic first", async () => {
@@ -32,12 +43,42 @@ describe("GET /api/v1/escalations with filters", () => {
     ]);
   });
 
+  it("pages after <startedAt>:<id> without skipping escalations that started in the same millisecond", async () => {
+    const { app, control } = setup();
+    const rows = [
+      { ...sampleEscalation, id: "d", startedAt: 3_000 },
+      { ...sampleEscalation, id: "c", startedAt: 2_000 },
+      { ...sampleEscalation, id: "b", startedAt: 2_000 },
+      { ...sampleEscalation, id: "a", startedAt: 1_000 },
+    ];
+    control.escalations = async (limit, filter) => {
+      control.calls.push({ method: "escalations", args: [limit, filter] });
+      return rows.filter((e) => filter?.before === undefined || e.startedAt < filter.before).slice(0, limit);
+    };
+    const page = async (before: string) => {
+      const res = await app.request(`/api/v1/escalations?limit=1&outcome=failed&before=${before}`);
+      expect(res.status).toBe(200);
+      return ((await res.json()) as { id: string }[]).map((e) => e.id);
+    };
+    expect(await page("2000:c")).toEqual(["b"]);
+    expect(await page("2000:b")).toEqual(["a"]);
+    expect(await page("1000:a")).toEqual([]);
+    // The engine is asked from that start time on (inclusive), with the other filters kept.
+    expect(control.calls.find((c) => c.method === "escalations")?.args).toEqual([
+      17,
+      { outcome: "failed", before: 2_001 },
+    ]);
+    // A plain start time still works, exclusive as before.
+    expect(await page("2000")).toEqual(["a"]);
+  });
+
   it.each([
     ["outcome=fine", "outcome: outcome must be one of running, succeeded, failed"],
     ["level=nope", 'level: "nope" is not a level (levels: service)'],
     ["level=", "level: level must not be empty"],
-    ["before=abc", "before: before must be a positive whole number (a start time in ms"],
-    ["before=0", "before: before must be a positive whole number"],
+    ["before=abc", "before: before must be <startedAt>:<id> of the last escalation shown"],
+    ["before=0", "before: before must be <startedAt>:<id>"],
+    ["before=5:", "before: before must be <startedAt>:<id>"],
     ["limit=0", "limit: limit must be at least 1"],
     ["page=2", "page: unknown query parameter (known: limit, outcome, level, before)"],
   ])("refuses %s with 400 naming the parameter", async (query, message) => {

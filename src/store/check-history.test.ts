@@ -33,6 +33,21 @@ const status = (over: Partial<CheckStatusRecord>): CheckStatusRecord => ({
 });
 
 describe("check transitions", () => {
+  it("pages by id, so transitions recorded in the same millisecond are not skipped", async () => {
+    for (const message of ["a", "b", "c"])
+      await store.recordCheckTransition(transition({ message, at: 1_000 }));
+    await store.recordCheckTransition(transition({ message: "d", at: 2_000 }));
+    const seen: string[] = [];
+    let before: number | undefined;
+    for (;;) {
+      const [row] = await store.listCheckTransitionPage("prod", { limit: 1, ...(before ? { before } : {}) });
+      if (!row) break;
+      seen.push(row.message);
+      before = row.id;
+    }
+    expect(seen).toEqual(["d", "c", "b", "a"]);
+  });
+
   it("round-trips every field, including a null fromState and an empty target", async () => {
     const first = transition({ fromState: null, target: "", failing: false, toState: "OK", message: "" });
     const second = transition({ at: 2_000 });

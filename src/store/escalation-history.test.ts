@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { withTempStore } from "../../test/helpers/temp-store.js";
-import { INTERRUPTED_OUTCOME } from "./escalation-history.js";
+import { type EscalationHistory, INTERRUPTED_OUTCOME } from "./escalation-history.js";
 import type { EscalationRecord, Store } from "./types.js";
 
 let store: Store;
@@ -65,6 +65,26 @@ describe("escalations", () => {
     expect(all[0]?.id).toBe("e54");
     expect(all.at(-1)?.id).toBe("e05");
     expect((await store.listEscalations("prod", { limit: 2 })).map((e) => e.id)).toEqual(["e54", "e53"]);
+  });
+
+  it("pages by start time and id, so escalations that started in the same millisecond are not skipped", async () => {
+    await store.createEscalation(escalation("a", { startedAt: 1_000 }));
+    await store.createEscalation(escalation("b", { startedAt: 2_000 }));
+    await store.createEscalation(escalation("c", { startedAt: 2_000 }));
+    // The opened store is built from escalationHistory(), whose listEscalations takes beforeId too.
+    const list = store.listEscalations as EscalationHistory["listEscalations"];
+    const seen: string[] = [];
+    let cursor: { before: number; beforeId: string } | undefined;
+    for (;;) {
+      const page = await list("prod", { limit: 1, ...cursor });
+      const last = page[0];
+      if (!last) break;
+      seen.push(last.id);
+      cursor = { before: last.startedAt, beforeId: last.id };
+    }
+    expect(seen).toEqual(["c", "b", "a"]);
+    // `before` alone stays exclusive on the start time.
+    expect((await list("prod", { before: 2_000 })).map((e) => e.id)).toEqual(["a"]);
   });
 });
 

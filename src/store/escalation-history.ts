@@ -9,12 +9,23 @@ export type EscalationHistory = Pick<
   | "createEscalation"
   | "finishEscalation"
   | "getEscalation"
-  | "listEscalations"
   | "startStep"
   | "finishStep"
   | "listSteps"
   | "markInterrupted"
->;
+> & {
+  listEscalations(environment: string, opts?: EscalationListOptions): Promise<EscalationRecord[]>;
+};
+
+/**
+ * Store["listEscalations"]'s options, plus `beforeId`: with it, `before` and `beforeId` are the
+ * start time and id of the last escalation shown (a compound cursor, matching the order by start
+ * time then id, so escalations that started in the same millisecond are not skipped); without
+ * it, `before` alone is exclusive on the start time.
+ */
+export type EscalationListOptions = NonNullable<Parameters<Store["listEscalations"]>[1]> & {
+  beforeId?: string;
+};
 
 const DEFAULT_LIMIT = 50;
 
@@ -61,7 +72,17 @@ export function escalationHistory(db: Kysely<Database>): EscalationHistory {
     async listEscalations(environment, opts = {}) {
       let query = db.selectFrom("escalations").selectAll().where("environment", "=", environment);
       if (opts.status !== undefined) query = query.where("status", "=", opts.status);
-      if (opts.before !== undefined) query = query.where("started_at", "<", opts.before);
+      const { before, beforeId } = opts;
+      if (before !== undefined && beforeId !== undefined) {
+        query = query.where((eb) =>
+          eb.or([
+            eb("started_at", "<", before),
+            eb.and([eb("started_at", "=", before), eb("id", "<", beforeId)]),
+          ]),
+        );
+      } else if (before !== undefined) {
+        query = query.where("started_at", "<", before);
+      }
       if (opts.level !== undefined) {
         // The plan is JSON text written by JSON.stringify: each planned level reads "level":"<name>".
         const pattern = `%${escapeLike(JSON.stringify({ level: opts.level }).slice(1, -1))}%`;

@@ -10,7 +10,11 @@ export const DASHBOARD_CSS = `
   line-height: 1.4;
 }
 * { box-sizing: border-box; }
-body { margin: 0; color: var(--fg); background: var(--bg); overflow-wrap: anywhere; }
+body { margin: 0; color: var(--fg); background: var(--bg); }
+/* Long words (messages, outputs, ids) may break anywhere; headers and addresses break between words. */
+p, li, dd, h2, h3, h4, pre, .cell-message, .message { overflow-wrap: anywhere; }
+th, td { overflow-wrap: normal; }
+td.message { overflow-wrap: anywhere; }
 a { color: var(--info); }
 :focus-visible { outline: 3px solid var(--info); outline-offset: 2px; }
 .skip { position: absolute; left: -999px; }
@@ -77,8 +81,7 @@ pre { background: var(--panel); padding: 8px; overflow-x: auto; max-height: 24re
 .filter label { font-size: 0.875rem; }
 ul.facts { list-style: none; padding: 0; }
 .promotions { margin: 0; padding-left: 1.4em; }
-/* Repository tables break lines between words only; on a phone their wrapper scrolls sideways. */
-.words th, .words td { overflow-wrap: normal; }
+/* Repository tables break lines between words only (see th above); on a phone their wrapper scrolls sideways. */
 #diff-title:focus { outline: none; }
 .pager { display: flex; gap: 12px; margin: 8px 0; }
 dialog { max-width: min(420px, calc(100vw - 24px)); border: 1px solid var(--line); border-radius: 8px; }

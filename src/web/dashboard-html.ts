@@ -39,10 +39,10 @@ export const DASHBOARD_HTML = `<!doctype html>
   <p>Loading…</p>
 </main>
 <p id="notice" class="notice" role="alert" hidden></p>
-<dialog id="token-dialog" aria-labelledby="token-title">
+<dialog id="token-dialog" aria-labelledby="token-title" aria-describedby="token-about token-message">
   <form id="token-form" method="dialog">
     <h2 id="token-title">API token needed</h2>
-    <p>This daemon asks for a bearer token before it changes anything. The token is kept for this browser tab only.</p>
+    <p id="token-about">This daemon asks for a bearer token before it changes anything. The token is kept for this browser tab only.</p>
     <p id="token-message" class="problem"></p>
     <label for="token-input">API token</label>
     <input id="token-input" name="token" type="password" autocomplete="off" required>

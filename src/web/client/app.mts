@@ -1,8 +1,10 @@
-import { controlRequest, getJson, postControl, setTokenRequired } from "./api.mjs";
-import { checkGridHtml } from "./check-grid.mjs";
-import { byId, put, replaceHtml, tell } from "./dom.mjs";
+import { getJson, setTokenRequired } from "./api.mjs";
+import { checkGrid, foldedRowsHtml } from "./check-grid.mjs";
+import { daemonNow } from "./clock.mjs";
+import { busy, pressControl } from "./controls.mjs";
+import { byId, forget, put, replaceHtml, tell } from "./dom.mjs";
 import { escalationPageHtml, latestHtml } from "./escalation-view.mjs";
-import { esc, stateLabel } from "./format.mjs";
+import { esc, refreshAges, stateLabel } from "./format.mjs";
 import { hashAfterFilter, historyHtml } from "./history-view.mjs";
 import { connectLive } from "./live.mjs";
 import {
@@ -23,6 +25,7 @@ import {
   stateHtml,
   updateControls,
 } from "./overview.mjs";
+import { afterPaint, putGrid } from "./paint.mjs";
 import { repoHtml, repoTagHtml } from "./repo-view.mjs";
 import { currentRoute, type Route, sectionOf } from "./route.mjs";
 import { verdictsHtml } from "./verdicts-view.mjs";
@@ -35,17 +38,17 @@ function drawOverview(): void {
   if (!byId("state-panel")) {
     main.innerHTML = OVERVIEW_FRAME;
   }
-  const now = Date.now();
+  const now = daemonNow();
   const { status } = model;
   if (status) {
     put("environment", esc(status.environment));
     document.title = `Escalator — ${status.environment}: ${stateLabel(status.state).label}`;
     put("state-panel", stateHtml(status, now));
-    updateControls(main, status);
+    updateControls(main, status, busy);
     put("markers", markersHtml(status, now));
     put("ladder", ladderHtml(model.ladder, status, model.latest));
   }
-  put("grid", checkGridHtml(model.checks.values(), status, now, model.foldOpen));
+  putGrid(checkGrid(model.checks.values(), status, now, model.foldOpen));
   put("latest", latestHtml(model.latest, now));
 }
 
@@ -56,7 +59,7 @@ function drawEscalation(id: string): void {
   if (model.detail?.escalation.id !== id) {
     if (missing === id) return;
     main.innerHTML = `<p>Loading escalation ${esc(id)}…</p>`;
-    main.dataset.html = "";
+    forget(main);
     return;
   }
   replaceHtml(main, escalationPageHtml(model.detail));
@@ -82,7 +85,7 @@ async function showDetail(id: string): Promise<void> {
   if (!(await readDetail(id))) {
     missing = id;
     main.innerHTML = `<h2>No escalation ${esc(id)}</h2>`;
-    main.dataset.html = "";
+    forget(main);
   }
 }
 
@@ -103,6 +106,9 @@ async function showPage(
       main.dataset.params = params.toString();
     }
   } catch (error) {
+    // An error of a page the reader has left (or read again since) is not this page's.
+    if (token !== pageToken || currentRoute().name !== name) return;
+    forget(main);
     main.innerHTML = `<h2>${esc(title)}</h2><p role="alert">Cannot read it: ${esc(error instanceof Error ? error.message : error)}</p>`;
   }
 }
@@ -175,7 +181,7 @@ async function route(focus: boolean): Promise<void> {
     if (here) link.setAttribute("aria-current", "page");
     else link.removeAttribute("aria-current");
   }
-  main.dataset.html = "";
+  forget(main);
   delete main.dataset.params;
   if (current.name === "overview") {
     main.innerHTML = OVERVIEW_FRAME;
@@ -194,21 +200,10 @@ async function route(focus: boolean): Promise<void> {
   else if (focus) main.focus();
 }
 
-async function control(action: string): Promise<void> {
-  const request = controlRequest(action, model.status?.awaitingApproval?.escalationId ?? "");
-  if (!request) return;
-  try {
-    const result = await postControl(...request);
-    tell(result.ok ? `Done: ${result.message}` : `Not done: ${result.message}`);
-  } catch (error) {
-    tell(`Not done: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  reread("status");
-}
-
 main.addEventListener("click", (event) => {
   const button = (event.target as Element).closest<HTMLButtonElement>("button[data-action]");
-  if (button && !button.disabled) void control(button.dataset.action ?? "");
+  if (button && !button.disabled)
+    void pressControl(main, button.dataset.action ?? "", () => reread("status"));
 });
 main.addEventListener("submit", (event) => {
   const form = event.target as HTMLFormElement;
@@ -228,52 +223,79 @@ main.addEventListener("submit", (event) => {
   }
   location.hash = hashAfterFilter(form, current.name === "history" ? current.params : new URLSearchParams());
 });
-// "toggle" does not bubble: listen in the capture phase. Opening the all-OK rows draws them.
+// "toggle" does not bubble: listen in the capture phase. Opening the all-OK rows fills them in
+// place (redrawing the grid would replace the <summary> the reader just pressed).
 main.addEventListener(
   "toggle",
   (event) => {
     const details = event.target as HTMLDetailsElement;
     if (details.id !== "ok-rows" || details.open === model.foldOpen) return;
     model.foldOpen = details.open;
-    drawOverview();
+    const body = byId("ok-rows-body");
+    if (body) body.innerHTML = details.open ? foldedRowsHtml(model.checks.values(), model.status) : "";
+    // The grid's content no longer matches what it was drawn from: the next draw redraws it.
+    const gridElement = byId("grid");
+    if (gridElement) forget(gridElement);
   },
   true,
 );
 window.addEventListener("hashchange", () => void route(true));
 
 // Ages and countdowns move on between events.
+// Changed in place, not redrawn, so focus and selection stay.
 setInterval(() => {
   const countdown = byId("countdown");
-  if (countdown && model.status) countdown.textContent = countdownText(model.status);
+  const text = model.status ? countdownText(model.status, daemonNow()) : "";
+  if (countdown && countdown.textContent !== text) countdown.textContent = text;
 }, 1000);
 setInterval(() => {
   const name = currentRoute().name;
-  if (name === "overview" || name === "escalation") draw();
+  if (name === "overview" || name === "escalation") refreshAges(main, daemonNow());
 }, 10_000);
 
-async function start(): Promise<void> {
-  const connection = byId("connection") as HTMLElement;
-  const [index] = await Promise.all([
-    getJson<{
-      environment: string;
-      tokenRequired?: boolean;
-      features?: { verdicts?: boolean; repo?: boolean };
-    }>("/api/v1"),
-    readLadder(),
-    readStatus(),
-    readChecks(),
-  ]);
+interface ApiIndex {
+  environment: string;
+  tokenRequired?: boolean;
+  features?: { verdicts?: boolean; repo?: boolean };
+}
+
+/** What the daemon's index says about this page: whether changes need a token, which pages exist. */
+function applyIndex(index: ApiIndex): void {
   setTokenRequired(index.tokenRequired === true);
   (byId("nav-verdicts") as HTMLElement).hidden = index.features?.verdicts !== true;
   (byId("nav-repo") as HTMLElement).hidden = index.features?.repo !== true;
+}
+
+/** After a reconnect: the daemon may have restarted with another config (ladder, token, features). */
+async function rereadConfig(): Promise<void> {
+  try {
+    const [index] = await Promise.all([getJson<ApiIndex>("/api/v1"), readLadder()]);
+    applyIndex(index);
+    draw();
+  } catch {
+    // Still coming up: the next reconnect tries again.
+  }
+}
+
+async function start(): Promise<void> {
+  const connection = byId("connection") as HTMLElement;
+  const [index] = await Promise.all([getJson<ApiIndex>("/api/v1"), readLadder(), readStatus(), readChecks()]);
+  applyIndex(index);
   await route(false);
-  // The first full picture of the checks is on screen (the scale test reads this mark).
-  performance.mark("escalator:first-render");
+  // The first picture is on screen once the next frame is painted; the whole check grid once the
+  // rows after the first ones are in too (the scale test reads both marks).
+  afterPaint(() => {
+    performance.mark("escalator:first-render");
+    setTimeout(() => afterPaint(() => performance.mark("escalator:full-render")), 0);
+  });
+  let opened = false;
   connectLive({
     onOpen() {
       connection.dataset.live = "live";
       connection.textContent = "Live";
       reread("status", "checks", "latest", "detail");
+      if (opened) void rereadConfig();
+      opened = true;
     },
     onDown() {
       connection.dataset.live = "down";

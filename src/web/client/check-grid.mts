@@ -1,8 +1,14 @@
 import type { CheckStatus, Status } from "./api-types.mjs";
+import { daemonNow } from "./clock.mjs";
 import { ago, esc } from "./format.mjs";
 
 /** Above this many targets, rows whose checks are all OK fold away under one line. */
 const FOLD_OVER = 30;
+/**
+ * Rows drawn with the first paint (more than a tall screen shows); the rest follow in the next
+ * task, so a thousand failing targets do not hold back the first picture.
+ */
+const FIRST_ROWS = 100;
 
 const byName = new Intl.Collator(undefined, { numeric: true });
 
@@ -15,18 +21,18 @@ interface Row {
   allOk: boolean;
 }
 
-/**
- * Checks against targets as one table (rows: targets, columns: checks), built as one HTML string
- * so a thousand targets cost one parse and one layout. Failing targets come first; with many
- * targets, all-OK rows fold into a <details>.
- */
-export function checkGridHtml(
-  checks: Iterable<CheckStatus>,
-  status: Status | undefined,
-  now = Date.now(),
-  /** Whether the folded all-OK rows are open (drawn); closed, they cost nothing to draw. */
-  foldOpen = false,
-): string {
+interface Grid {
+  head: string;
+  /** Rows shown at once (all of them, or with many targets those with a check not OK). */
+  shown: Row[];
+  /** Rows folded away: every check OK. */
+  folded: Row[];
+  rowCount: number;
+  failingCount: number;
+  rowHtml: (row: Row) => string;
+}
+
+function grid(checks: Iterable<CheckStatus>, status: Status | undefined, now: number): Grid | undefined {
   const names: string[] = [];
   const seen = new Set<string>();
   const rows = new Map<string, Row>();
@@ -44,7 +50,7 @@ export function checkGridHtml(
     if (c.failing) row.failing = true;
     if (c.state !== "OK") row.allOk = false;
   }
-  if (rows.size === 0) return `<p>No check has reported yet.</p>`;
+  if (rows.size === 0) return undefined;
   names.sort();
   const flapping = new Set(status?.flapping ?? []);
   const silenced = new Set((status?.silences ?? []).map((s) => keyOf(s.check, s.target)));
@@ -67,22 +73,71 @@ export function checkGridHtml(
       ].filter(Boolean);
       return `<td class="s-${esc(c.state)}" data-check="${esc(c.check)}" data-target="${esc(c.target)}" data-state="${esc(c.state)}" data-failing="${c.failing}"><span class="cell-state">${esc(c.state)}</span>${marks.length ? ` <span class="muted">${marks.join(", ")}</span>` : ""}<div class="cell-message">${esc(c.message)}</div><div class="age">${ago(c.updatedAt, now)}</div></td>`;
     });
-    return `<tr><th scope="row">${row.target ? esc(row.target) : "(whole environment)"}</th>${cells.join("")}</tr>`;
+    return `<tr data-row="${esc(row.target)}"><th scope="row">${row.target ? esc(row.target) : "(whole environment)"}</th>${cells.join("")}</tr>`;
   };
   const fold = ordered.length > FOLD_OVER;
-  const shown = fold ? ordered.filter((r) => !r.allOk) : ordered;
-  const folded = fold ? ordered.filter((r) => r.allOk) : [];
-  const failingCount = ordered.filter((r) => r.failing).length;
-  const summary = `<p class="muted">${ordered.length} ${ordered.length === 1 ? "row" : "rows"} (targets), ${failingCount} with a failing check.</p>`;
+  return {
+    head,
+    shown: fold ? ordered.filter((r) => !r.allOk) : ordered,
+    folded: fold ? ordered.filter((r) => r.allOk) : [],
+    rowCount: ordered.length,
+    failingCount: ordered.filter((r) => r.failing).length,
+    rowHtml,
+  };
+}
+
+const foldedTable = (g: Grid) =>
+  `<div class="table-wrap"><table>${g.head}<tbody>${g.folded.map(g.rowHtml).join("")}</tbody></table></div>`;
+
+/**
+ * The folded all-OK rows alone, to fill the open <details id="ok-rows"> in place (its content
+ * element is #ok-rows-body) without redrawing the grid; "" when nothing is folded.
+ */
+export function foldedRowsHtml(checks: Iterable<CheckStatus>, status: Status | undefined, now = daemonNow()) {
+  const g = grid(checks, status, now);
+  return g && g.folded.length > 0 ? foldedTable(g) : "";
+}
+
+/**
+ * Checks against targets as one table (rows: targets, columns: checks), built as one HTML string
+ * so a thousand targets cost one parse and one layout. Failing targets come first; with many
+ * targets, all-OK rows fold into a <details>. Beyond the first rows, `later` holds the rest for
+ * the empty <tbody id="grid-more"> (fill it after the first paint).
+ */
+export function checkGrid(
+  checks: Iterable<CheckStatus>,
+  status: Status | undefined,
+  now = daemonNow(),
+  /** Whether the folded all-OK rows are open (drawn); closed, they cost nothing to draw. */
+  foldOpen = false,
+): { html: string; later?: string } {
+  const g = grid(checks, status, now);
+  if (!g) return { html: `<p>No check has reported yet.</p>` };
+  const { rowCount, failingCount, shown, folded } = g;
+  const summary = `<p class="muted">${rowCount} ${rowCount === 1 ? "row" : "rows"} (targets), ${failingCount} with a failing check.</p>`;
+  const first = shown.slice(0, FIRST_ROWS);
+  const rest = shown.slice(FIRST_ROWS);
   const main = shown.length
-    ? `<div class="table-wrap"><table id="check-grid"><caption class="muted">Check state by target; failing first</caption>${head}<tbody>${shown.map(rowHtml).join("")}</tbody></table></div>`
+    ? `<div class="table-wrap"><table id="check-grid"><caption class="muted">Check state by target; failing first</caption>${g.head}<tbody>${first.map(g.rowHtml).join("")}</tbody>${rest.length ? `<tbody id="grid-more" aria-busy="true"></tbody>` : ""}</table></div>`
     : "";
-  const rest = folded.length
-    ? `<details id="ok-rows"${foldOpen ? " open" : ""}><summary>${folded.length} targets with every check OK</summary>${
-        foldOpen
-          ? `<div class="table-wrap"><table>${head}<tbody>${folded.map(rowHtml).join("")}</tbody></table></div>`
-          : ""
-      }</details>`
+  const fold = folded.length
+    ? `<details id="ok-rows"${foldOpen ? " open" : ""}><summary id="ok-rows-summary">${folded.length} targets with every check OK</summary><div id="ok-rows-body">${
+        foldOpen ? foldedTable(g) : ""
+      }</div></details>`
     : "";
-  return summary + main + rest;
+  const html = summary + main + fold;
+  return rest.length ? { html, later: rest.map(g.rowHtml).join("") } : { html };
+}
+
+/** The whole grid as one HTML string (every row at once). */
+export function checkGridHtml(
+  checks: Iterable<CheckStatus>,
+  status: Status | undefined,
+  now = daemonNow(),
+  foldOpen = false,
+): string {
+  const { html, later } = checkGrid(checks, status, now, foldOpen);
+  return later === undefined
+    ? html
+    : html.replace(`<tbody id="grid-more" aria-busy="true"></tbody>`, `<tbody>${later}</tbody>`);
 }

@@ -1,5 +1,6 @@
 import type { EscalationDetail, Step } from "./api-types.mjs";
-import { clockTime, esc, formatDuration, instanceName, planOf, triggerOf } from "./format.mjs";
+import { daemonNow } from "./clock.mjs";
+import { clockTime, esc, formatDuration, instanceName, planOf, runningFor, triggerOf } from "./format.mjs";
 
 const TAIL_LINES = 200;
 
@@ -19,7 +20,7 @@ function stepHtml(step: Step, headingLevel: number, now: number): string {
   const where = step.target ? ` on ${esc(step.target)}` : "";
   const took =
     step.endedAt === null
-      ? `running for ${formatDuration(now - step.startedAt)}`
+      ? runningFor(step.startedAt, now)
       : `took ${formatDuration(step.endedAt - step.startedAt)}`;
   return `<li data-step-id="${step.id}" data-level="${esc(step.level)}" data-status="${esc(step.status)}">
   <${h}>${esc(step.level)}${where}: ${esc(step.status)}</${h}>
@@ -35,18 +36,16 @@ function stepHtml(step: Step, headingLevel: number, now: number): string {
 }
 
 /** The steps of an escalation in the order they ran. */
-export function timelineHtml(detail: EscalationDetail, headingLevel = 3, now = Date.now()): string {
+export function timelineHtml(detail: EscalationDetail, headingLevel = 3, now = daemonNow()): string {
   if (detail.steps.length === 0) return `<p class="muted">No step has run yet.</p>`;
   return `<ol class="timeline" aria-label="Steps of ${esc(detail.escalation.id)}">${detail.steps.map((s) => stepHtml(s, headingLevel, now)).join("")}</ol>`;
 }
 
 /** Status, outcome, start and duration of one escalation. */
-export function escalationFacts(detail: EscalationDetail, now = Date.now()): string {
+export function escalationFacts(detail: EscalationDetail, now = daemonNow()): string {
   const e = detail.escalation;
   const took =
-    e.endedAt === null
-      ? `running for ${formatDuration(now - e.startedAt)}`
-      : `took ${formatDuration(e.endedAt - e.startedAt)}`;
+    e.endedAt === null ? runningFor(e.startedAt, now) : `took ${formatDuration(e.endedAt - e.startedAt)}`;
   return `<div class="facts" data-escalation-status="${esc(e.status)}">
   <span>Status: <strong>${esc(e.status)}</strong></span>
   <span>cycle ${e.attempt}${e.dryRun ? " (dry run)" : ""}</span>
@@ -56,14 +55,14 @@ export function escalationFacts(detail: EscalationDetail, now = Date.now()): str
 }
 
 /** The latest escalation on the overview: a link, its facts and its timeline. */
-export function latestHtml(detail: EscalationDetail | undefined, now = Date.now()): string {
+export function latestHtml(detail: EscalationDetail | undefined, now = daemonNow()): string {
   if (!detail) return `<p class="muted">No escalation yet.</p>`;
   const id = detail.escalation.id;
   return `<p><a href="#/escalations/${esc(encodeURIComponent(id))}">Escalation ${esc(id)}</a></p>${escalationFacts(detail, now)}${timelineHtml(detail, 3, now)}`;
 }
 
 /** The escalation page: facts, the trigger and the plan as decided, and the timeline of steps. */
-export function escalationPageHtml(detail: EscalationDetail, now = Date.now()): string {
+export function escalationPageHtml(detail: EscalationDetail, now = daemonNow()): string {
   const e = detail.escalation;
   const trigger = triggerOf(e);
   const plan = planOf(e);
@@ -71,7 +70,7 @@ export function escalationPageHtml(detail: EscalationDetail, now = Date.now()): 
     ? `<div class="table-wrap"><table><thead><tr><th scope="col">Check</th><th scope="col">Level</th><th scope="col">State</th><th scope="col">Message</th></tr></thead><tbody>${trigger
         .map(
           (f) =>
-            `<tr><th scope="row">${esc(instanceName(f.check, f.target))}</th><td>${esc(f.level)}</td><td>${esc(f.state)}</td><td>${esc(f.message)}</td></tr>`,
+            `<tr><th scope="row">${esc(instanceName(f.check, f.target))}</th><td>${esc(f.level)}</td><td>${esc(f.state)}</td><td class="message">${esc(f.message)}</td></tr>`,
         )
         .join("")}</tbody></table></div>`
     : `<p class="muted">No trigger recorded.</p>`;

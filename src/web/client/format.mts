@@ -1,4 +1,5 @@
 import type { Escalation, FailingCheck, PlannedLevel } from "./api-types.mjs";
+import { daemonNow } from "./clock.mjs";
 
 const ESCAPES: Record<string, string> = {
   "&": "&amp;",
@@ -24,13 +25,46 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(h / 24)}d${h % 24 ? ` ${h % 24}h` : ""}`;
 }
 
-/** "12s ago" with the exact time in a <time> element. */
-export function ago(at: number, now = Date.now()): string {
-  return `<time datetime="${new Date(at).toISOString()}" title="${esc(new Date(at).toLocaleString())}">${formatDuration(now - at)} ago</time>`;
+/** Whether a timestamp can be shown (a number a Date accepts). */
+const valid = (at: unknown): at is number =>
+  typeof at === "number" && Number.isFinite(at) && Math.abs(at) < 8.64e15;
+
+/** The text of an age: "12s ago". */
+export function agoText(at: number, now = daemonNow()): string {
+  return `${formatDuration(now - at)} ago`;
+}
+
+/**
+ * "12s ago" with the exact time in a <time> element; `data-ago` lets refreshAges() move the text on
+ * in place (no redraw, so focus and selection stay).
+ */
+export function ago(at: number, now = daemonNow()): string {
+  if (!valid(at)) return `<span class="muted">unknown time</span>`;
+  return `<time datetime="${new Date(at).toISOString()}" title="${esc(new Date(at).toLocaleString())}" data-ago="${at}">${agoText(at, now)}</time>`;
+}
+
+/** "running for 3m 20s", moved on in place by refreshAges() like ago(). */
+export function runningFor(since: number, now = daemonNow()): string {
+  if (!valid(since)) return "running";
+  return `<span data-since="${since}">running for ${formatDuration(now - since)}</span>`;
+}
+
+/** Moves every age and running time under `root` on to `now`, changing only the texts that changed. */
+export function refreshAges(root: ParentNode, now = daemonNow()): void {
+  const set = (element: Element, text: string) => {
+    if (element.textContent !== text) element.textContent = text;
+  };
+  for (const time of root.querySelectorAll<HTMLElement>("time[data-ago]")) {
+    set(time, agoText(Number(time.dataset.ago), now));
+  }
+  for (const span of root.querySelectorAll<HTMLElement>("[data-since]")) {
+    set(span, `running for ${formatDuration(now - Number(span.dataset.since))}`);
+  }
 }
 
 /** A local date and time, to the second. */
 export function clockTime(at: number): string {
+  if (!valid(at)) return `<span class="muted">unknown time</span>`;
   return `<time datetime="${new Date(at).toISOString()}">${esc(new Date(at).toLocaleString())}</time>`;
 }
 

@@ -36,7 +36,7 @@ function escalationsTable(rows: Escalation[]): string {
     .map((e) => {
       const levels = planOf(e).levels.map((l) => l.level);
       const took = e.endedAt === null ? "running" : formatDuration(e.endedAt - e.startedAt);
-      return `<tr data-escalation-id="${esc(e.id)}"><th scope="row"><a href="#/escalations/${esc(encodeURIComponent(e.id))}">${esc(e.id)}</a></th><td>${esc(e.status)}</td><td>${esc(levels.join(" → "))}</td><td>${clockTime(e.startedAt)}</td><td>${took}</td><td>${esc(e.outcome ?? "")}</td></tr>`;
+      return `<tr data-escalation-id="${esc(e.id)}"><th scope="row"><a href="#/escalations/${esc(encodeURIComponent(e.id))}">${esc(e.id)}</a></th><td>${esc(e.status)}</td><td>${esc(levels.join(" → "))}</td><td>${clockTime(e.startedAt)}</td><td>${took}</td><td class="message">${esc(e.outcome ?? "")}</td></tr>`;
     })
     .join("");
   return `<div class="table-wrap"><table id="escalation-history"><thead><tr><th scope="col">Escalation</th><th scope="col">Outcome</th><th scope="col">Plan</th><th scope="col">Started</th><th scope="col">Duration</th><th scope="col">Detail</th></tr></thead><tbody>${body}</tbody></table></div>`;
@@ -47,7 +47,7 @@ function transitionsTable(rows: Transition[]): string {
   const body = rows
     .map(
       (t) =>
-        `<tr data-transition-id="${t.id}"><td>${clockTime(t.at)}</td><th scope="row">${esc(t.check)}</th><td>${t.target ? esc(t.target) : "(whole environment)"}</td><td>${esc(t.fromState ?? "—")} → ${esc(t.toState)}</td><td>${t.failing ? "failing" : "not failing"}</td><td>${esc(t.message)}</td></tr>`,
+        `<tr data-transition-id="${t.id}"><td>${clockTime(t.at)}</td><th scope="row">${esc(t.check)}</th><td>${t.target ? esc(t.target) : "(whole environment)"}</td><td>${esc(t.fromState ?? "—")} → ${esc(t.toState)}</td><td>${t.failing ? "failing" : "not failing"}</td><td class="message">${esc(t.message)}</td></tr>`,
     )
     .join("");
   return `<div class="table-wrap"><table id="transition-history"><thead><tr><th scope="col">When</th><th scope="col">Check</th><th scope="col">Target</th><th scope="col">Change</th><th scope="col">Counts as</th><th scope="col">Message</th></tr></thead><tbody>${body}</tbody></table></div>`;
@@ -75,7 +75,8 @@ export async function historyHtml(
   checks: string[],
   targets: string[],
 ): Promise<string> {
-  const eq = new URLSearchParams({ limit: String(PAGE) });
+  // One more than a page: whether it comes back tells whether there is an older page.
+  const eq = new URLSearchParams({ limit: String(PAGE + 1) });
   for (const [from, to] of [
     ["outcome", "outcome"],
     ["level", "level"],
@@ -84,7 +85,7 @@ export async function historyHtml(
     const value = params.get(from);
     if (value) eq.set(to, value);
   }
-  const tq = new URLSearchParams({ limit: String(PAGE) });
+  const tq = new URLSearchParams({ limit: String(PAGE + 1) });
   for (const [from, to] of [
     ["check", "check"],
     ["tbefore", "before"],
@@ -93,12 +94,14 @@ export async function historyHtml(
     if (value) tq.set(to, value);
   }
   if (params.has("target")) tq.set("target", params.get("target") ?? "");
-  const [escalations, transitions] = await Promise.all([
+  const [escalationsRead, transitionsRead] = await Promise.all([
     getJson<Escalation[]>(`/api/v1/escalations?${eq}`),
     getJson<Transition[]>(`/api/v1/transitions?${tq}`),
   ]);
-  const lastEscalation = escalations.length === PAGE ? escalations[escalations.length - 1] : undefined;
-  const lastTransition = transitions.length === PAGE ? transitions[transitions.length - 1] : undefined;
+  const escalations = escalationsRead.slice(0, PAGE);
+  const transitions = transitionsRead.slice(0, PAGE);
+  const lastEscalation = escalationsRead.length > PAGE ? escalations[PAGE - 1] : undefined;
+  const lastTransition = transitionsRead.length > PAGE ? transitions[PAGE - 1] : undefined;
   const target = params.has("target") ? (params.get("target") ?? "") : null;
   return `<h2>History</h2>
 <section aria-labelledby="escalations-heading">
@@ -113,7 +116,7 @@ export async function historyHtml(
     <button type="submit">Filter escalations</button>
   </form>
   ${escalationsTable(escalations)}
-  ${pager(params, "ebefore", lastEscalation ? String(lastEscalation.startedAt) : undefined, "escalations")}
+  ${pager(params, "ebefore", lastEscalation ? `${lastEscalation.startedAt}:${lastEscalation.id}` : undefined, "escalations")}
 </section>
 <section aria-labelledby="transitions-heading">
   <h3 id="transitions-heading">Check transitions</h3>

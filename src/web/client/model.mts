@@ -1,6 +1,7 @@
 import { ApiError, getJson } from "./api.mjs";
 import type { CheckStatus, EngineEvent, Escalation, EscalationDetail, Level, Status } from "./api-types.mjs";
 import { keyOf } from "./check-grid.mjs";
+import { daemonNow, syncClock } from "./clock.mjs";
 import { activeEscalationId } from "./overview.mjs";
 
 /** What the page knows of the daemon; every view is drawn from it. */
@@ -19,13 +20,45 @@ export const model = {
 /** Parts of the model that can be read again from the API. */
 export type Part = "status" | "checks" | "latest" | "detail";
 
+/**
+ * Reads can overlap (a re-read while the last is still out): each part numbers its reads and keeps
+ * an answer only when no later read of that part has been applied, so an old answer arriving late
+ * does not overwrite a newer one.
+ */
+const sequence = { status: 0, checks: 0, latest: 0, detail: 0 };
+const applied = { status: 0, checks: 0, latest: 0, detail: 0 };
+
+async function readLatestOf<T>(part: Part, read: () => Promise<T>): Promise<{ value: T } | undefined> {
+  const seq = ++sequence[part];
+  const value = await read();
+  if (seq <= applied[part]) return undefined;
+  applied[part] = seq;
+  return { value };
+}
+
 export async function readStatus(): Promise<void> {
-  model.status = await getJson<Status>("/api/v1/status");
+  const answer = await readLatestOf("status", async () => {
+    const sentAt = Date.now();
+    const status = await getJson<Status & { now?: number }>("/api/v1/status");
+    return { status, sentAt, receivedAt: Date.now() };
+  });
+  if (!answer) return;
+  const { status, sentAt, receivedAt } = answer.value;
+  syncClock(status.now, sentAt, receivedAt);
+  model.status = status;
 }
 
 export async function readChecks(): Promise<void> {
-  const checks = await getJson<CheckStatus[]>("/api/v1/checks");
-  model.checks = new Map(checks.map((c) => [keyOf(c.check, c.target), c]));
+  const since = daemonNow();
+  const answer = await readLatestOf("checks", () => getJson<CheckStatus[]>("/api/v1/checks"));
+  if (!answer) return;
+  const checks = new Map(answer.value.map((c) => [keyOf(c.check, c.target), c]));
+  // A check event that arrived while this was read is newer than the answer: keep it.
+  for (const [key, known] of model.checks) {
+    const read = checks.get(key);
+    if (read ? known.updatedAt > read.updatedAt : known.updatedAt >= since) checks.set(key, known);
+  }
+  model.checks = checks;
 }
 
 export async function readLadder(): Promise<void> {
@@ -33,18 +66,23 @@ export async function readLadder(): Promise<void> {
 }
 
 export async function readLatest(): Promise<void> {
-  const active = model.status ? activeEscalationId(model.status) : undefined;
-  const id = active ?? (await getJson<Escalation[]>("/api/v1/escalations?limit=1"))[0]?.id;
-  model.latest =
-    id === undefined
+  const answer = await readLatestOf("latest", async () => {
+    const active = model.status ? activeEscalationId(model.status) : undefined;
+    const id = active ?? (await getJson<Escalation[]>("/api/v1/escalations?limit=1"))[0]?.id;
+    return id === undefined
       ? undefined
       : await getJson<EscalationDetail>(`/api/v1/escalations/${encodeURIComponent(id)}`);
+  });
+  if (answer) model.latest = answer.value;
 }
 
 /** Reads one escalation for its page; false when the daemon knows no such escalation. */
 export async function readDetail(id: string): Promise<boolean> {
   try {
-    model.detail = await getJson<EscalationDetail>(`/api/v1/escalations/${encodeURIComponent(id)}`);
+    const answer = await readLatestOf("detail", () =>
+      getJson<EscalationDetail>(`/api/v1/escalations/${encodeURIComponent(id)}`),
+    );
+    if (answer) model.detail = answer.value;
     return true;
   } catch (error) {
     if (error instanceof ApiError && error.status === 404) return false;
@@ -62,6 +100,8 @@ export function applyEvent(event: EngineEvent): { redraw: boolean; reread: Part[
     const { state, ...detail } = d;
     const since = state === model.status.state ? model.status.since : event.at;
     model.status = { ...model.status, state, since, detail };
+    // Status reads already out started before this change: their answers are older than it.
+    applied.status = sequence.status;
     return { redraw: true, reread: ["status"] };
   }
   if (event.type === "check" && typeof d.check === "string") {

@@ -1,4 +1,5 @@
 import type { EscalationDetail, FailingCheck, Level, Status } from "./api-types.mjs";
+import { daemonNow } from "./clock.mjs";
 import { ago, esc, formatDuration, instanceName, planOf, stateLabel } from "./format.mjs";
 
 /** The overview's fixed frame; its parts are filled in separately so controls keep focus. */
@@ -43,7 +44,7 @@ export function countdownEnd(status: Status): { until: number; what: string } | 
   return undefined;
 }
 
-export function countdownText(status: Status, now = Date.now()): string {
+export function countdownText(status: Status, now = daemonNow()): string {
   const end = countdownEnd(status);
   return end ? `${end.what} ${formatDuration(Math.max(0, end.until - now))}` : "";
 }
@@ -94,7 +95,7 @@ function explanation(status: Status): string {
 }
 
 /** The state with its label, colour, meaning, age, countdown and why. */
-export function stateHtml(status: Status, now = Date.now()): string {
+export function stateHtml(status: Status, now = daemonNow()): string {
   const { label, tone, meaning } = stateLabel(status.state);
   return `<div id="state" class="state tone-${tone}" data-state="${esc(status.state)}">
   <span class="state-label">${esc(label)}</span>
@@ -105,11 +106,21 @@ export function stateHtml(status: Status, now = Date.now()): string {
 <p class="state-why">${explanation(status)} <span class="muted">${status.checks.failing} of ${status.checks.total} checks failing.</span></p>`;
 }
 
-/** Enables only the controls that make sense now. */
-export function updateControls(root: ParentNode, status: Status): void {
+/**
+ * Enables only the controls that make sense now. A control whose request is on its way (`busy`)
+ * says so with aria-disabled (it keeps the keyboard focus; pressing it again does nothing).
+ */
+export function updateControls(
+  root: ParentNode,
+  status: Status,
+  busy: ReadonlySet<string> = new Set(),
+): void {
   const set = (action: string, enabled: boolean) => {
     const button = root.querySelector<HTMLButtonElement>(`button[data-action="${action}"]`);
-    if (button) button.disabled = !enabled;
+    if (!button) return;
+    button.disabled = !enabled;
+    if (busy.has(action)) button.setAttribute("aria-disabled", "true");
+    else button.removeAttribute("aria-disabled");
   };
   set("pause", status.paused === null);
   set("resume", status.paused !== null);
@@ -119,7 +130,7 @@ export function updateControls(root: ParentNode, status: Status): void {
 }
 
 /** Guard, flapping, silence, pause, maintenance and rate-limit markers, in words. */
-export function markersHtml(status: Status, now = Date.now()): string {
+export function markersHtml(status: Status, now = daemonNow()): string {
   const items: string[] = [];
   for (const [group, g] of Object.entries(status.guard)) {
     const tone = g.tripped ? "bad" : g.failing > 0 ? "warn" : "ok";
