@@ -56,7 +56,9 @@ export interface LadderLevelView {
 export interface EscalationFilter {
   outcome?: EscalationStatus;
   level?: string;
+  /** Start time of the last escalation shown; exclusive alone, a compound cursor with `beforeId`. */
   before?: number;
+  beforeId?: string;
 }
 
 /** Filters of `GET /api/v1/transitions`; `before` pages by transition id (exclusive). */

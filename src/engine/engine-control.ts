@@ -50,12 +50,13 @@ export function createEngineControl(deps: EngineControlDeps): EngineControl {
     environment,
     status: async () => statusView(deps),
     checks: () => store.listCheckStatus(environment),
-    escalations: (limit, { outcome, level, before } = {}) =>
+    escalations: (limit, { outcome, level, before, beforeId } = {}) =>
       store.listEscalations(environment, {
         limit,
         ...(outcome === undefined ? {} : { status: outcome }),
         ...(level === undefined ? {} : { level }),
         ...(before === undefined ? {} : { before }),
+        ...(beforeId === undefined ? {} : { beforeId }),
       }),
     transitions: (filter) => store.listCheckTransitionPage(environment, filter),
     ladder: () => ladderView(config),

@@ -1,29 +1,8 @@
 import { Hono } from "hono";
 import type { EscalationFilter } from "../engine/control-types.js";
-import type { EscalationRecord } from "../store/types.js";
 import { apiError } from "./api-error.js";
 import { escalationsQuery, parseQuery, transitionsQuery, verdictsQuery } from "./history-query.js";
 import type { EngineControl } from "./types.js";
-
-/**
- * The page of escalations after the one shown last (`before=<startedAt>:<id>`), in the list's order
- * (start time, then id, both descending). The engine pages by start time only, so this reads from
- * that start time on (inclusive) and drops the ones at that time that were already shown; it reads
- * further when more of them started in the same millisecond than it first asked for.
- */
-async function escalationsAfter(
-  control: EngineControl,
-  limit: number,
-  filter: EscalationFilter,
-  last: { startedAt: number; id: string },
-): Promise<EscalationRecord[]> {
-  const shown = (e: EscalationRecord) => e.startedAt === last.startedAt && e.id >= last.id;
-  for (let extra = 16; ; extra *= 4) {
-    const rows = await control.escalations(limit + extra, { ...filter, before: last.startedAt + 1 });
-    const after = rows.filter((e) => !shown(e));
-    if (after.length >= limit || rows.length < limit + extra || extra > 100_000) return after.slice(0, limit);
-  }
-}
 
 /**
  * The read-only endpoints: status, checks, the ladder, escalations (filtered and paged), one
@@ -58,8 +37,8 @@ export function queryRoutes(control: EngineControl): Hono {
       ...(outcome === undefined ? {} : { outcome }),
       ...(level === undefined ? {} : { level }),
     };
-    if (before?.id !== undefined) return c.json(await escalationsAfter(control, limit, filter, before));
     if (before !== undefined) filter.before = before.startedAt;
+    if (before?.id !== undefined) filter.beforeId = before.id;
     const filtered = Object.keys(filter).length > 0;
     return c.json(await (filtered ? control.escalations(limit, filter) : control.escalations(limit)));
   });

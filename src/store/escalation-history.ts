@@ -17,15 +17,7 @@ export type EscalationHistory = Pick<
   listEscalations(environment: string, opts?: EscalationListOptions): Promise<EscalationRecord[]>;
 };
 
-/**
- * Store["listEscalations"]'s options, plus `beforeId`: with it, `before` and `beforeId` are the
- * start time and id of the last escalation shown (a compound cursor, matching the order by start
- * time then id, so escalations that started in the same millisecond are not skipped); without
- * it, `before` alone is exclusive on the start time.
- */
-export type EscalationListOptions = NonNullable<Parameters<Store["listEscalations"]>[1]> & {
-  beforeId?: string;
-};
+type EscalationListOptions = NonNullable<Parameters<Store["listEscalations"]>[1]>;
 
 const DEFAULT_LIMIT = 50;
 

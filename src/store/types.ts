@@ -196,7 +196,12 @@ export interface Store extends ControlStore, ValueStore {
    */
   listEscalations(
     environment: string,
-    opts?: { limit?: number; status?: EscalationStatus; level?: string; before?: number },
+    /**
+     * `before` alone: exclusive on the start time. With `beforeId`, the two are the start time and
+     * id of the last escalation shown (a compound cursor matching the order by start time, then id),
+     * so escalations that started in the same millisecond are not skipped.
+     */
+    opts?: { limit?: number; status?: EscalationStatus; level?: string; before?: number; beforeId?: string },
   ): Promise<EscalationRecord[]>;
 
   startStep(s: Omit<StepRecord, "id" | "endedAt" | "exitCode" | "output" | "status">): Promise<number>;
