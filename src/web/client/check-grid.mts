@@ -136,7 +136,11 @@ export function checkGridHtml(
   now = daemonNow(),
   foldOpen = false,
 ): string {
-  const { html, later } = checkGrid(checks, status, now, foldOpen);
+  return wholeGrid(checkGrid(checks, status, now, foldOpen));
+}
+
+/** A grid drawn in two passes (checkGrid) as one HTML string, its later rows in place. */
+export function wholeGrid({ html, later }: { html: string; later?: string }): string {
   return later === undefined
     ? html
     : html.replace(`<tbody id="grid-more" aria-busy="true"></tbody>`, `<tbody>${later}</tbody>`);

@@ -1,3 +1,4 @@
+import { wholeGrid } from "./check-grid.mjs";
 import { byId, put } from "./dom.mjs";
 
 /** Runs `fn` once the next frame is painted (a task queued from requestAnimationFrame runs after it). */
@@ -17,12 +18,21 @@ function fillGridRest(): void {
   gridRest = undefined;
 }
 
+/** Whether the grid has been drawn once: only the first draw is split, to get a picture out sooner. */
+let gridDrawn = false;
+
 /**
- * Draws the check grid (see checkGrid): its first rows now, the rest (`later`) once they are painted,
- * with a second hop so that a first-render mark set in the same frame comes first.
+ * Draws the check grid (see checkGrid). The first time: its first rows now, the rest (`later`) once
+ * they are painted, with a second hop so that a first-render mark set in the same frame comes first.
+ * Later draws put every row in at once, so the grid never shrinks to its first rows on a redraw.
  */
 export function putGrid(grid: { html: string; later?: string }): void {
+  if (gridDrawn || grid.later === undefined) {
+    if (put("grid", wholeGrid(grid))) gridDrawn = true;
+    return;
+  }
   if (!put("grid", grid.html)) return;
+  gridDrawn = true;
   gridRest = grid.later;
-  if (gridRest !== undefined) afterPaint(() => setTimeout(fillGridRest, 0));
+  afterPaint(() => setTimeout(fillGridRest, 0));
 }
