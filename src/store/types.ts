@@ -1,4 +1,7 @@
 import type { CheckState } from "../config/schema.js";
+import type { ValueStore } from "./value-store-types.js";
+
+export type { StoredMeasurement, ValueEvaluationRecord, ValueStore } from "./value-store-types.js";
 
 export type EscalationStatus =
   | "running"
@@ -121,53 +124,6 @@ export interface PruneCounts {
  * Durable history, and the control state of `ControlStore`. Every method is async so a PostgreSQL
  * dialect can slot in later.
  */
-/** A metric's measurement as stored with a value verdict (samples capped at MAX_STORED_SAMPLES). */
-export interface StoredMeasurement {
-  value: number;
-  exposure?: number;
-  samples?: number[];
-}
-
-/** One stored value verdict: a feature's "In order to ..." line judged for one release. */
-export interface ValueEvaluationRecord {
-  id: number;
-  environment: string;
-  featureUri: string;
-  featureName: string;
-  statement: string;
-  metric: string;
-  release: string;
-  evaluatedAt: number;
-  since: number;
-  until: number;
-  verdict: string;
-  verdictCase: string;
-  baselineRelease: string | null;
-  measurement: StoredMeasurement | null;
-  /** The verdict as shown (JSON object). */
-  result: Record<string, unknown>;
-}
-
-export interface ValueStore {
-  recordValueEvaluation(e: Omit<ValueEvaluationRecord, "id">): Promise<number>;
-  /** Newest first. */
-  listValueEvaluations(
-    environment: string,
-    opts?: { release?: string; featureUri?: string; limit?: number },
-  ): Promise<ValueEvaluationRecord[]>;
-  /**
-   * The baseline of `release` for `metric`: with `baselineRelease`, that release's newest measured
-   * evaluation; otherwise the newest measured evaluation of another release made before `release`
-   * was first evaluated (so a redeployed release keeps comparing against its own predecessor).
-   */
-  findValueBaseline(q: {
-    environment: string;
-    metric: string;
-    release: string;
-    baselineRelease?: string;
-  }): Promise<ValueEvaluationRecord | undefined>;
-}
-
 export interface Store extends ControlStore, ValueStore {
   recordCheckTransition(t: CheckTransitionRecord): Promise<void>;
   upsertCheckStatus(s: CheckStatusRecord): Promise<void>;
