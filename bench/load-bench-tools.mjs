@@ -7,27 +7,9 @@ import { createServer } from "node:net";
 import { cpus, homedir, release, totalmem } from "node:os";
 import { join } from "node:path";
 
-export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-export const say = (text) => process.stderr.write(`${text}\n`);
+import { firstLine, say, sleep } from "./bench-common.mjs";
 
-/** First line of a command's output (stdout, else stderr), or undefined when it cannot run. */
-function firstLine(command, args) {
-  const result = spawnSync(command, args, { encoding: "utf8" });
-  if (result.error) return undefined;
-  return `${result.stdout}${result.stderr}`
-    .split("\n")
-    .find((l) => l.trim())
-    ?.trim();
-}
-
-/** Absolute path of an executable on PATH (plus the sbin folders, where Debian puts nginx). */
-export function which(name) {
-  const dirs = [...(process.env.PATH ?? "").split(":"), "/usr/sbin", "/sbin", "/usr/local/sbin"];
-  for (const dir of dirs) {
-    if (dir && existsSync(join(dir, name))) return join(dir, name);
-  }
-  return undefined;
-}
+export { say, sleep, which } from "./bench-common.mjs";
 
 /** "10s", "2m", "500ms", "1h" or a plain number of seconds → seconds. */
 export function seconds(text, flag) {

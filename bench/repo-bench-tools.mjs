@@ -1,27 +1,12 @@
 // Helpers of bench/repo-bench.mjs: the machine, timing, copies of the package folders, the table.
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, linkSync, mkdirSync, readFileSync } from "node:fs";
 import { cpus, release, totalmem } from "node:os";
 import { basename, join } from "node:path";
 
-export const say = (text) => process.stderr.write(`${text}\n`);
+import { firstLine } from "./bench-common.mjs";
 
-/** Absolute path of an executable on PATH, or undefined. */
-export function which(name) {
-  for (const dir of (process.env.PATH ?? "").split(":")) {
-    if (dir && existsSync(join(dir, name))) return join(dir, name);
-  }
-  return undefined;
-}
-
-function firstLine(command, args) {
-  const result = spawnSync(command, args, { encoding: "utf8" });
-  if (result.error) return undefined;
-  return `${result.stdout}${result.stderr}`
-    .split("\n")
-    .find((l) => l.trim())
-    ?.trim();
-}
+export { say, which } from "./bench-common.mjs";
 
 export function machine(root, createrepo) {
   const debian = existsSync("/etc/debian_version")
